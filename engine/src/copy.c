@@ -1,0 +1,253 @@
+/* copy.c — copy_, fill_, dtype conversion, contiguous and clone: everything that moves elements
+ * from one layout or dtype to another. */
+#include "tn-internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef struct {
+  tn_dtype dst, src;
+} convert_ctx;
+
+static void convert_loop(void *ctx, int64_t n, char **data, const int64_t *strides) {
+  const convert_ctx *c = ctx;
+  tn__convert(data[0], c->dst, strides[0], data[1], c->src, strides[1], n);
+}
+
+/* Lowest and one-past-highest byte a tensor touches in its storage. */
+static void byte_extent(const tn_tensor *t, int64_t *lo, int64_t *hi) {
+  int64_t esize = (int64_t)tn__dtype_traits[t->dtype].size;
+  int64_t a = t->offset * esize, b = a;
+  for (int32_t d = 0; d < t->ndim; d++) {
+    if (t->shape[d] == 0) {
+      *lo = *hi = a;
+      return;
+    }
+    int64_t span = (t->shape[d] - 1) * t->strides[d] * esize;
+    if (span < 0) a += span; else b += span;
+  }
+  *lo = a;
+  *hi = b + esize;
+}
+
+static bool same_geometry(const tn_tensor *a, const tn_tensor *b) {
+  if (a->ndim != b->ndim || a->offset != b->offset || a->dtype != b->dtype) return false;
+  for (int32_t d = 0; d < a->ndim; d++)
+    if (a->shape[d] != b->shape[d] || (a->shape[d] > 1 && a->strides[d] != b->strides[d])) return false;
+  return true;
+}
+
+static int check_broadcast_to(const tn_tensor *src, const tn_tensor *dst) {
+  if (src->ndim > dst->ndim) goto mismatch;
+  for (int32_t i = 0; i < src->ndim; i++) {
+    int64_t s = src->shape[src->ndim - 1 - i], d = dst->shape[dst->ndim - 1 - i];
+    if (s != d && s != 1) goto mismatch;
+  }
+  return 0;
+mismatch:;
+  /* PyTorch's message names the first mismatching dim from the right, as a is dst and b is src. */
+  int32_t nd = dst->ndim > src->ndim ? dst->ndim : src->ndim;
+  for (int32_t i = 0; i < nd; i++) {
+    int64_t s = i < src->ndim ? src->shape[src->ndim - 1 - i] : 1;
+    int64_t d = i < dst->ndim ? dst->shape[dst->ndim - 1 - i] : 1;
+    if (s != d && s != 1 && d != 1)
+      return tn__errorf(TN_ERROR_RUNTIME,
+                        "The size of tensor a (%lld) must match the size of tensor b (%lld) at non-singleton "
+                        "dimension %d",
+                        (long long)d, (long long)s, nd - 1 - i);
+  }
+  char buf[256], buf2[256];
+  size_t l1 = 0, l2 = 0;
+  for (int32_t k = 0; k < dst->ndim && l1 < 200; k++)
+    l1 += (size_t)snprintf(buf + l1, sizeof buf - l1, "%s%lld", k ? ", " : "", (long long)dst->shape[k]);
+  buf[l1] = 0;
+  for (int32_t k = 0; k < nd && l2 < 200; k++) {
+    int64_t s = k - (nd - src->ndim) >= 0 ? src->shape[k - (nd - src->ndim)] : 1;
+    int64_t d = k - (nd - dst->ndim) >= 0 ? dst->shape[k - (nd - dst->ndim)] : 1;
+    l2 += (size_t)snprintf(buf2 + l2, sizeof buf2 - l2, "%s%lld", k ? ", " : "", (long long)(s > d ? s : d));
+  }
+  buf2[l2] = 0;
+  return tn__errorf(TN_ERROR_RUNTIME, "output with shape [%s] doesn't match the broadcast shape [%s]", buf, buf2);
+}
+
+/* The copy itself, without checks or version bumps. */
+int tn__copy_raw(tn_tensor *dst, const tn_tensor *src) {
+  if (dst->numel == 0) return 0;
+  /* Overlapping source and destination (a.copy_(a.flip(0)), say): go through a temporary. */
+  tn_tensor *tmp = NULL;
+  if (dst->storage == src->storage && !same_geometry(dst, src)) {
+    int64_t dlo, dhi, slo, shi;
+    byte_extent(dst, &dlo, &dhi);
+    byte_extent(src, &slo, &shi);
+    if (dlo < shi && slo < dhi) {
+      tmp = tn__new(src->ndim, src->shape, src->dtype);
+      if (!tmp) return -1;
+      if (tn__copy_raw(tmp, src) < 0) {
+        tn_release(tmp);
+        return -1;
+      }
+      src = tmp;
+    }
+  }
+  if (tn_is_contiguous(dst) && tn_is_contiguous(src) && dst->numel == src->numel) {
+    size_t esize = tn__dtype_traits[dst->dtype].size, ssize = tn__dtype_traits[src->dtype].size;
+    tn__convert(tn__data(dst), dst->dtype, (int64_t)esize, tn__data(src), src->dtype, (int64_t)ssize, dst->numel);
+  } else {
+    const tn_tensor *ops[2] = {dst, src};
+    tn__iter it;
+    tn__iter_init(&it, dst->ndim, dst->shape, 2, ops);
+    convert_ctx c = {dst->dtype, src->dtype};
+    tn__iter_run(&it, convert_loop, &c);
+  }
+  tn_release(tmp);
+  return 0;
+}
+
+tn_tensor *tn_copy_(tn_tensor *dst, const tn_tensor *src) {
+  if (check_broadcast_to(src, dst) < 0) return NULL;
+  if (tn__copy_raw(dst, src) < 0) return NULL;
+  tn_bump_version(dst);
+  return tn_retain(dst);
+}
+
+typedef struct {
+  tn_dtype dtype;
+  unsigned char value[8];
+} fill_ctx;
+
+static void fill_loop(void *ctx, int64_t n, char **data, const int64_t *strides) {
+  const fill_ctx *c = ctx;
+  size_t size = tn__dtype_traits[c->dtype].size;
+  char *p = data[0];
+  for (int64_t i = 0; i < n; i++, p += strides[0]) memcpy(p, c->value, size);
+}
+
+tn_tensor *tn_fill_(tn_tensor *t, tn_scalar value) {
+  fill_ctx c = {.dtype = t->dtype};
+  tn__store_scalar(c.value, t->dtype, value);
+  size_t size = tn__dtype_traits[t->dtype].size;
+  if (tn_is_contiguous(t)) {
+    char *p = tn__data(t);
+    bool zero = true;
+    for (size_t i = 0; i < size; i++) zero = zero && c.value[i] == 0;
+    if (zero) {
+      memset(p, 0, (size_t)t->numel * size);
+    } else {
+      for (int64_t i = 0; i < t->numel; i++) memcpy(p + (size_t)i * size, c.value, size);
+    }
+  } else {
+    const tn_tensor *ops[1] = {t};
+    tn__iter it;
+    tn__iter_init(&it, t->ndim, t->shape, 1, ops);
+    tn__iter_run(&it, fill_loop, &c);
+  }
+  tn_bump_version(t);
+  return tn_retain(t);
+}
+
+tn_tensor *tn_zero_(tn_tensor *t) { return tn_fill_(t, tn_scalar_int(0)); }
+
+/* The strides clone() keeps: the input's, when it is non-overlapping and dense (a permutation of a
+ * contiguous layout), else contiguous ones. */
+static void preserved_strides(const tn_tensor *t, int64_t *strides) {
+  int32_t perm[TN_MAX_DIMS];
+  for (int32_t d = 0; d < t->ndim; d++) perm[d] = d;
+  /* sort dims by stride, innermost (smallest) first */
+  for (int32_t i = 1; i < t->ndim; i++) {
+    int32_t p = perm[i], j = i;
+    while (j > 0 && t->strides[perm[j - 1]] > t->strides[p]) {
+      perm[j] = perm[j - 1];
+      j--;
+    }
+    perm[j] = p;
+  }
+  int64_t expected = 1;
+  bool dense = true;
+  for (int32_t i = 0; i < t->ndim; i++) {
+    int32_t d = perm[i];
+    if (t->shape[d] == 1) continue;
+    if (t->strides[d] != expected) {
+      dense = false;
+      break;
+    }
+    expected *= t->shape[d];
+  }
+  if (!dense) {
+    tn__contiguous_strides(t->ndim, t->shape, strides);
+    return;
+  }
+  memcpy(strides, t->strides, (size_t)t->ndim * sizeof *strides);
+}
+
+tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype) {
+  int64_t strides[TN_MAX_DIMS];
+  preserved_strides(t, strides);
+  tn_tensor *out = tn_empty_strided(t->ndim, t->shape, strides, TN_OPTS(dtype));
+  if (!out) return NULL;
+  if (tn__copy_raw(out, t) < 0) {
+    tn_release(out);
+    return NULL;
+  }
+  return out;
+}
+
+tn_tensor *tn_clone(const tn_tensor *t) { return tn__clone_as(t, t->dtype); }
+
+tn_tensor *tn_contiguous(const tn_tensor *t) {
+  if (tn_is_contiguous(t)) return tn_retain((tn_tensor *)t);
+  tn_tensor *out = tn__new(t->ndim, t->shape, t->dtype);
+  if (!out) return NULL;
+  if (tn__copy_raw(out, t) < 0) {
+    tn_release(out);
+    return NULL;
+  }
+  return out;
+}
+
+tn_tensor *tn_to_dtype(const tn_tensor *t, tn_dtype dtype, bool copy) {
+  if (!tn__dtype_valid(dtype)) return tn__error(TN_ERROR_TYPE, "to() received an invalid combination of arguments");
+  if (dtype == t->dtype && !copy) return tn_retain((tn_tensor *)t);
+  return tn__clone_as(t, dtype);
+}
+
+tn_tensor *tn_detach(const tn_tensor *t) {
+  tn_tensor *out = tn__new_view(t, t->ndim, t->shape, t->strides, t->offset);
+  if (!out) return NULL;
+  /* detach() shares storage and version counter but is not a view for autodiff's purposes */
+  tn_release(out->view_base);
+  out->view_base = NULL;
+  out->wrapped_number = false;
+  return out;
+}
+
+/* ----- single elements ----- */
+
+static const char *element_ptr(const tn_tensor *t, const int64_t *index) {
+  int64_t off = 0;
+  for (int32_t d = 0; d < t->ndim; d++) off += index[d] * t->strides[d];
+  return tn__data(t) + off * (int64_t)tn__dtype_traits[t->dtype].size;
+}
+
+tn_scalar tn_get(const tn_tensor *t, const int64_t *index) {
+  return tn__load_scalar(element_ptr(t, index), t->dtype);
+}
+
+void tn_set(tn_tensor *t, const int64_t *index, tn_scalar value) {
+  tn__store_scalar((char *)element_ptr(t, index), t->dtype, value);
+}
+
+tn_scalar tn_get_flat(const tn_tensor *t, int64_t i) {
+  int64_t index[TN_MAX_DIMS];
+  for (int32_t d = t->ndim - 1; d >= 0; d--) {
+    index[d] = t->shape[d] ? i % t->shape[d] : 0;
+    i = t->shape[d] ? i / t->shape[d] : 0;
+  }
+  return tn_get(t, index);
+}
+
+int tn_item(const tn_tensor *t, tn_scalar *out) {
+  if (t->numel != 1)
+    return tn__errorf(TN_ERROR_VALUE, "only one element tensors can be converted to Python scalars");
+  *out = tn__load_scalar(tn__data(t), t->dtype);
+  return 0;
+}

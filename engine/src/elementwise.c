@@ -1,0 +1,2 @@
+/* elementwise.c */
+#include "tn-internal.h"

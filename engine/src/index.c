@@ -1,0 +1,2 @@
+/* index.c */
+#include "tn-internal.h"

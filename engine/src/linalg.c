@@ -1,0 +1,2 @@
+/* linalg.c */
+#include "tn-internal.h"

@@ -1,0 +1,2 @@
+/* print.c */
+#include "tn-internal.h"

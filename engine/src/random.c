@@ -1,0 +1,2 @@
+/* random.c */
+#include "tn-internal.h"

@@ -1,0 +1,2 @@
+/* reduce.c */
+#include "tn-internal.h"

@@ -1,0 +1,136 @@
+/* tn-internal.h — what the engine's source files share and the public header does not show. */
+#ifndef TN_INTERNAL_H
+#define TN_INTERNAL_H
+
+#include "tn.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define TN_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define TN_LIKELY(x) __builtin_expect(!!(x), 1)
+#define TN_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define TN_PRINTF(a, b)
+#define TN_LIKELY(x) (x)
+#define TN_UNLIKELY(x) (x)
+#endif
+
+/* Storage alignment: wide enough for AVX-512 loads. */
+#define TN_ALIGNMENT 64
+
+struct tn_storage {
+  int32_t refcount;
+  tn_device device;
+  void *data;
+  size_t nbytes;
+  uint32_t version;           /* shared version counter of every tensor viewing this storage */
+  void (*free_fn)(void *ctx); /* external memory (numpy); NULL: data is ours */
+  void *free_ctx;
+};
+
+/* ----- dtype traits: one table, indexed by tn_dtype ----- */
+
+typedef struct tn_dtype_traits {
+  const char *name;       /* "float32" */
+  const char *torch_name; /* "torch.float32" */
+  size_t size;
+  bool is_floating;
+  bool is_signed;
+} tn_dtype_traits;
+
+extern const tn_dtype_traits tn__dtype_traits[TN_DTYPE_COUNT];
+
+static inline bool tn__dtype_valid(tn_dtype d) { return d >= 0 && d < TN_DTYPE_COUNT; }
+
+/* Generic element access by dtype (the slow path; kernels specialise per dtype). Float→integer
+ * conversions follow what x86 compilers make of PyTorch's casts, without C's undefined behaviour:
+ * NaN and out-of-range values become the integer minimum. */
+double tn__load_double(const void *p, tn_dtype dtype);
+int64_t tn__load_int64(const void *p, tn_dtype dtype);
+void tn__store_double(void *p, tn_dtype dtype, double v);
+void tn__store_int64(void *p, tn_dtype dtype, int64_t v);
+void tn__store_scalar(void *p, tn_dtype dtype, tn_scalar s);
+tn_scalar tn__load_scalar(const void *p, tn_dtype dtype);
+int64_t tn__double_to_int64(double v);
+int32_t tn__double_to_int32(double v);
+
+/* Converting copy of n elements with byte strides (any dtype pair). */
+void tn__convert(void *dst, tn_dtype dst_dtype, int64_t dst_stride, const void *src, tn_dtype src_dtype,
+                 int64_t src_stride, int64_t n);
+
+/* ----- errors ----- */
+
+/* Sets the thread-local error; returns NULL so that callers can `return tn__error(...)`. */
+void *tn__error(tn_error_kind kind, const char *fmt, ...) TN_PRINTF(2, 3);
+/* Same, returning -1, for int-returning functions. */
+int tn__errorf(tn_error_kind kind, const char *fmt, ...) TN_PRINTF(2, 3);
+/* PyTorch's allocation failure message. */
+void *tn__error_alloc(size_t nbytes);
+
+/* ----- allocation ----- */
+
+tn_storage *tn__storage_new(size_t nbytes, tn_device device);
+tn_storage *tn__storage_retain(tn_storage *s);
+void tn__storage_release(tn_storage *s);
+
+/* A new contiguous tensor (uninitialised data). shape may be NULL when ndim == 0. */
+tn_tensor *tn__new(int32_t ndim, const int64_t *shape, tn_dtype dtype);
+/* A new tensor header (refcount 1) viewing base's storage with the given geometry. It records base
+ * (or base's own view_base) as its view_base. */
+tn_tensor *tn__new_view(const tn_tensor *base, int32_t ndim, const int64_t *shape, const int64_t *strides,
+                        int64_t offset);
+/* The contiguous strides of a shape, as PyTorch computes them (size-1 dims get the stride the next
+ * dim's extent implies). */
+void tn__contiguous_strides(int32_t ndim, const int64_t *shape, int64_t *strides);
+/* Product of a shape, -1 (with PyTorch's error) when it overflows or a size is negative. */
+int64_t tn__shape_numel(int32_t ndim, const int64_t *shape);
+/* Check a shape given by the user: negative sizes raise PyTorch's error. */
+int tn__check_shape(int32_t ndim, const int64_t *shape);
+/* Recompute numel after editing shape. */
+void tn__update_numel(tn_tensor *t);
+
+static inline char *tn__data(const tn_tensor *t) {
+  return (char *)t->storage->data + t->offset * (int64_t)tn__dtype_traits[t->dtype].size;
+}
+
+/* Resolve opts.dtype: UNDEFINED becomes the default dtype. */
+tn_dtype tn__dtype_or_default(tn_dtype dtype);
+/* The dtype torch.tensor / full infers from a Python scalar. */
+tn_dtype tn__scalar_dtype(tn_scalar s);
+/* Only CPU tensors exist until the CUDA backend lands. */
+int tn__check_cpu(tn_options opts);
+
+/* Copy src into dst (same shape after broadcasting src), converting dtypes, handling overlap; no
+ * checks and no version bump. */
+int tn__copy_raw(tn_tensor *dst, const tn_tensor *src);
+/* A copy of t in dtype, keeping t's layout when it is dense (clone's memory-format rule). */
+tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype);
+
+/* ----- strided iteration over several operands ----- */
+
+#define TN__ITER_MAX_OPS 4
+
+/* Operands of one shape (inputs broadcast to it with stride 0), iterated in an order that keeps
+ * operand 0's memory access sequential where it can. Strides are in bytes. */
+typedef struct tn__iter {
+  int32_t nops;
+  int32_t ndim;                              /* after coalescing; 0 means one element */
+  int64_t shape[TN_MAX_DIMS];                /* innermost dim first */
+  int64_t strides[TN__ITER_MAX_OPS][TN_MAX_DIMS];
+  char *data[TN__ITER_MAX_OPS];
+  int64_t numel;
+} tn__iter;
+
+/* The inner kernel: n elements, one pointer and one byte stride per operand. */
+typedef void (*tn__loop_fn)(void *ctx, int64_t n, char **data, const int64_t *strides);
+
+/* shape/ndim: the iteration shape. ops[k] must broadcast to it (right-aligned, size 1 or equal). */
+void tn__iter_init(tn__iter *it, int32_t ndim, const int64_t *shape, int32_t nops, const tn_tensor *const *ops);
+/* Calls fn for every innermost run of elements. */
+void tn__iter_run(const tn__iter *it, tn__loop_fn fn, void *ctx);
+
+#endif /* TN_INTERNAL_H */

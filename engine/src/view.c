@@ -1,0 +1,2 @@
+/* view.c */
+#include "tn-internal.h"
