@@ -114,18 +114,22 @@ tn_tensor *tn_arange(tn_scalar start, tn_scalar end, tn_scalar step, tn_options 
   if (xstep == 0) return tn__error(TN_ERROR_RUNTIME, "step must be nonzero");
   if (!((xstep > 0 && xe >= xs) || (xstep < 0 && xe <= xs)))
     return tn__error(TN_ERROR_RUNTIME, "upper bound and larger bound inconsistent with step sign");
-  double size_d;
-  if (dtype == TN_DTYPE_INT64 && start.kind != TN_SCALAR_FLOAT && end.kind != TN_SCALAR_FLOAT &&
-      step.kind != TN_SCALAR_FLOAT) {
-    int64_t s0 = start.kind == TN_SCALAR_BOOL ? start.v.b : start.v.i;
-    int64_t s1 = end.kind == TN_SCALAR_BOOL ? end.v.b : end.v.i;
-    size_d = ceil((double)(s1 - s0) / xstep);
-  } else {
-    size_d = ceil((xe - xs) / xstep);
+  /* PyTorch converts the bounds to the accumulation type first: int64 for integral dtypes, so
+   * arange(0.5, 9.7, 1.3, dtype=int64) is arange(0, 9, 1). */
+  int64_t is = 0, ie = 0, istep = 0;
+  if (!floating) {
+    is = start.kind == TN_SCALAR_FLOAT ? tn__double_to_int64(xs) : start.kind == TN_SCALAR_INT ? start.v.i : start.v.b;
+    ie = end.kind == TN_SCALAR_FLOAT ? tn__double_to_int64(xe) : end.kind == TN_SCALAR_INT ? end.v.i : end.v.b;
+    istep = step.kind == TN_SCALAR_FLOAT ? tn__double_to_int64(xstep) : step.kind == TN_SCALAR_INT ? step.v.i : step.v.b;
+    if (istep == 0) return tn__error(TN_ERROR_RUNTIME, "step must be nonzero");
+    if (!((istep > 0 && ie >= is) || (istep < 0 && ie <= is)))
+      return tn__error(TN_ERROR_RUNTIME, "upper bound and larger bound inconsistent with step sign");
   }
-  if (!(size_d >= 0 && size_d <= 9.2e18))
-    return tn__error(TN_ERROR_RUNTIME,
-                     "invalid size, possible overflow?");
+  double size_d;
+  if (dtype == TN_DTYPE_INT64)
+    size_d = ceil((double)(int64_t)((uint64_t)ie - (uint64_t)is) / (double)istep);
+  else
+    size_d = ceil((xe - xs) / xstep);
   int64_t n = (int64_t)size_d;
   tn_tensor *t = tn_empty(1, &n, opts);
   if (!t) return NULL;
@@ -149,12 +153,8 @@ tn_tensor *tn_arange(tn_scalar start, tn_scalar end, tn_scalar step, tn_options 
       tn__store_double(p + (size_t)i * esize, dtype, v);
     }
   } else {
-    int64_t s0 = start.kind == TN_SCALAR_FLOAT ? tn__double_to_int64(xs) : (int64_t)xs;
-    int64_t st = step.kind == TN_SCALAR_FLOAT ? tn__double_to_int64(xstep) : (int64_t)xstep;
-    if (start.kind == TN_SCALAR_INT) s0 = start.v.i;
-    if (step.kind == TN_SCALAR_INT) st = step.v.i;
     for (int64_t i = 0; i < n; i++)
-      tn__store_int64(p + (size_t)i * esize, dtype, (int64_t)((uint64_t)s0 + (uint64_t)st * (uint64_t)i));
+      tn__store_int64(p + (size_t)i * esize, dtype, (int64_t)((uint64_t)is + (uint64_t)istep * (uint64_t)i));
   }
   return t;
 }
@@ -174,16 +174,41 @@ tn_tensor *tn_linspace(tn_scalar start, tn_scalar end, int64_t steps, tn_options
   int64_t halfway = steps / 2;
   if (dtype == TN_DTYPE_FLOAT32) {
     /* PyTorch computes in the output dtype: step = (end - start) / (steps - 1), the first half
-     * counted up from start, the second half down from end. */
+     * counted up from start, the second half down from end. Its AVX2 kernel fills blocks of
+     * 2 x 8 lanes: each 8-lane vector starts from a base computed like a scalar element (the
+     * compiler contracts start + step * i into one fused multiply-add), and its lanes are
+     * base + k * step in plain float arithmetic. */
     float fs = (float)xs, fe = (float)xe, fstep = (fe - fs) / (float)(steps - 1);
     float *out = (float *)p;
-    for (int64_t i = 0; i < steps; i++)
-      out[i] = i < halfway ? fs + fstep * (float)i : fe - fstep * (float)(steps - i - 1);
-  } else if (tn_dtype_is_floating(dtype)) {
+    int64_t w = 8, vec_end = steps / (2 * w) * (2 * w);
+    for (int64_t i = 0; i < steps; i++) {
+      int64_t j = i < vec_end ? i / w * w : i;
+      float base = j < halfway ? fmaf(fstep, (float)j, fs) : fmaf(-fstep, (float)(steps - j - 1), fe);
+      out[i] = i < vec_end ? base + (float)(i - j) * fstep : base;
+    }
+  } else if (dtype == TN_DTYPE_FLOAT64) {
     double step = (xe - xs) / (double)(steps - 1);
-    for (int64_t i = 0; i < steps; i++)
-      tn__store_double(p + (size_t)i * esize, dtype,
-                       i < halfway ? xs + step * (double)i : xe - step * (double)(steps - i - 1));
+    double *out = (double *)p;
+    int64_t w = 4, vec_end = steps / (2 * w) * (2 * w);
+    for (int64_t i = 0; i < steps; i++) {
+      int64_t j = i < vec_end ? i / w * w : i;
+      double base = j < halfway ? fma(step, (double)j, xs) : fma(-step, (double)(steps - j - 1), xe);
+      out[i] = i < vec_end ? base + (double)(i - j) * step : base;
+    }
+  } else if (tn_dtype_is_floating(dtype)) {
+    /* float16 / bfloat16: every operation rounds to the dtype, as c10::Half arithmetic does */
+    unsigned char b0[2], b1[2], b2[2];
+    tn__store_double(b0, dtype, xs);
+    tn__store_double(b1, dtype, xe);
+    double hs = tn__load_double(b0, dtype), he = tn__load_double(b1, dtype);
+    tn__store_double(b2, dtype, (he - hs) / (double)(float)(steps - 1));
+    double hstep = tn__load_double(b2, dtype);
+    for (int64_t i = 0; i < steps; i++) {
+      unsigned char prod[2];
+      tn__store_double(prod, dtype, hstep * (double)(float)(i < halfway ? i : steps - i - 1));
+      double term = tn__load_double(prod, dtype);
+      tn__store_double(p + (size_t)i * esize, dtype, i < halfway ? hs + term : he - term);
+    }
   } else {
     double step = (xe - xs) / (double)(steps - 1);
     for (int64_t i = 0; i < steps; i++)

@@ -54,6 +54,7 @@ static void test_arange(void) {
       {"arange_int_as_f32", tn_scalar_int(0), tn_scalar_int(40), tn_scalar_int(1), TN_DTYPE_FLOAT32},
       {"arange_f_to_int", tn_scalar_float(0.5), tn_scalar_float(9.7), tn_scalar_float(1.3), TN_DTYPE_INT64},
       {"arange_i32", tn_scalar_int(-3), tn_scalar_int(100), tn_scalar_int(7), TN_DTYPE_INT32},
+      {"arange_f_2000", tn_scalar_float(-1), tn_scalar_float(139), tn_scalar_float(0.07), TN_DTYPE_UNDEFINED},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     tn_tensor *t = tn_arange(cases[i].s, cases[i].e, cases[i].st, TN_OPTS(cases[i].dt));
@@ -72,6 +73,9 @@ static void test_linspace(void) {
       {"linspace_0_1_5", 0, 1, 5, TN_DTYPE_UNDEFINED},    {"linspace_m3_7_50", -3, 7, 50, TN_DTYPE_UNDEFINED},
       {"linspace_f64_100", -1, 2, 100, TN_DTYPE_FLOAT64}, {"linspace_int", 0, 10, 4, TN_DTYPE_INT64},
       {"linspace_one", 2.5, 9, 1, TN_DTYPE_UNDEFINED},    {"linspace_f16", 0, 1, 7, TN_DTYPE_FLOAT16},
+      {"linspace_f32_1000", 0.3, 9.1, 1000, TN_DTYPE_UNDEFINED},
+      {"linspace_f32_neg_999", 5.5, -17.25, 999, TN_DTYPE_UNDEFINED},
+      {"linspace_f64_333", -2.0, 3.7, 333, TN_DTYPE_FLOAT64},
   };
   for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
     tn_tensor *t = tn_linspace(tn_scalar_float(cases[i].s), tn_scalar_float(cases[i].e), cases[i].n,

@@ -45,6 +45,7 @@ def main():
         "arange_int_as_f32": (0, 40, 1, torch.float32),
         "arange_f_to_int": (0.5, 9.7, 1.3, torch.int64),
         "arange_i32": (-3, 100, 7, torch.int32),
+        "arange_f_2000": (-1.0, 139.0, 0.07, None),
     }
     for name, (s, e, st, dt) in aranges.items():
         t = torch.arange(s, e, st, dtype=dt)
@@ -56,6 +57,9 @@ def main():
         "linspace_int": (0, 10, 4, torch.int64),
         "linspace_one": (2.5, 9.0, 1, None),
         "linspace_f16": (0.0, 1.0, 7, torch.float16),
+        "linspace_f32_1000": (0.3, 9.1, 1000, None),
+        "linspace_f32_neg_999": (5.5, -17.25, 999, None),
+        "linspace_f64_333": (-2.0, 3.7, 333, torch.float64),
     }
     for name, (s, e, n, dt) in linspaces.items():
         t = torch.linspace(s, e, n, dtype=dt)
