@@ -147,41 +147,46 @@ tn_tensor *tn_fill_(tn_tensor *t, tn_scalar value) {
 
 tn_tensor *tn_zero_(tn_tensor *t) { return tn_fill_(t, tn_scalar_int(0)); }
 
-/* The strides clone() keeps: the input's, when it is non-overlapping and dense (a permutation of a
- * contiguous layout), else contiguous ones. */
-static void preserved_strides(const tn_tensor *t, int64_t *strides) {
+/* c10's is_non_overlapping_and_dense: a permutation of a contiguous layout. */
+bool tn__non_overlapping_and_dense(const tn_tensor *t) {
+  int32_t nd = t->ndim;
+  if (nd == 1) return t->shape[0] < 2 || t->strides[0] == 1;
   int32_t perm[TN_MAX_DIMS];
-  for (int32_t d = 0; d < t->ndim; d++) perm[d] = d;
-  /* sort dims by stride, innermost (smallest) first */
-  for (int32_t i = 1; i < t->ndim; i++) {
+  for (int32_t i = 0; i < nd; i++) perm[i] = i;
+  /* sort by stride, size-0/1 dims last (a stable insertion sort: the order among those is moot) */
+  for (int32_t i = 1; i < nd; i++) {
     int32_t p = perm[i], j = i;
-    while (j > 0 && t->strides[perm[j - 1]] > t->strides[p]) {
-      perm[j] = perm[j - 1];
+    while (j > 0) {
+      int32_t q = perm[j - 1];
+      bool p_before_q = t->shape[p] >= 2 && (t->shape[q] < 2 || t->strides[p] < t->strides[q]);
+      if (!p_before_q) break;
+      perm[j] = q;
       j--;
     }
     perm[j] = p;
   }
-  int64_t expected = 1;
-  bool dense = true;
-  for (int32_t i = 0; i < t->ndim; i++) {
-    int32_t d = perm[i];
-    if (t->shape[d] == 1) continue;
-    if (t->strides[d] != expected) {
-      dense = false;
-      break;
-    }
-    expected *= t->shape[d];
+  int64_t require = 1;
+  for (int32_t i = 0; i < nd; i++) {
+    int64_t size = t->shape[perm[i]];
+    if (size < 2) return true;
+    if (t->strides[perm[i]] != require) return false;
+    require *= size;
   }
-  if (!dense) {
+  return true;
+}
+
+/* The strides memory_format=torch.preserve_format gives (clone, *_like): the input's when it is
+ * non-overlapping and dense, else contiguous ones. */
+void tn__preserved_strides(const tn_tensor *t, int64_t *strides) {
+  if (tn__non_overlapping_and_dense(t))
+    memcpy(strides, t->strides, (size_t)t->ndim * sizeof *strides);
+  else
     tn__contiguous_strides(t->ndim, t->shape, strides);
-    return;
-  }
-  memcpy(strides, t->strides, (size_t)t->ndim * sizeof *strides);
 }
 
 tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype) {
   int64_t strides[TN_MAX_DIMS];
-  preserved_strides(t, strides);
+  tn__preserved_strides(t, strides);
   tn_tensor *out = tn_empty_strided(t->ndim, t->shape, strides, TN_OPTS(dtype));
   if (!out) return NULL;
   if (tn__copy_raw(out, t) < 0) {

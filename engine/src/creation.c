@@ -223,12 +223,23 @@ static tn_options like_opts(const tn_tensor *t, tn_options opts) {
   return opts;
 }
 
-tn_tensor *tn_empty_like(const tn_tensor *t, tn_options opts) { return tn_empty(t->ndim, t->shape, like_opts(t, opts)); }
-tn_tensor *tn_zeros_like(const tn_tensor *t, tn_options opts) { return tn_zeros(t->ndim, t->shape, like_opts(t, opts)); }
-tn_tensor *tn_ones_like(const tn_tensor *t, tn_options opts) { return tn_ones(t->ndim, t->shape, like_opts(t, opts)); }
-tn_tensor *tn_full_like(const tn_tensor *t, tn_scalar value, tn_options opts) {
-  return tn_full(t->ndim, t->shape, value, like_opts(t, opts));
+/* The *_like forms keep a dense input's layout (memory_format=torch.preserve_format). */
+tn_tensor *tn_empty_like(const tn_tensor *t, tn_options opts) {
+  int64_t strides[TN_MAX_DIMS];
+  tn__preserved_strides(t, strides);
+  return tn_empty_strided(t->ndim, t->shape, strides, like_opts(t, opts));
 }
+
+tn_tensor *tn_full_like(const tn_tensor *t, tn_scalar value, tn_options opts) {
+  tn_tensor *r = tn_empty_like(t, opts);
+  if (!r) return NULL;
+  tn_release(tn_fill_(r, value));
+  r->storage->version = 0;
+  return r;
+}
+
+tn_tensor *tn_zeros_like(const tn_tensor *t, tn_options opts) { return tn_full_like(t, tn_scalar_int(0), opts); }
+tn_tensor *tn_ones_like(const tn_tensor *t, tn_options opts) { return tn_full_like(t, tn_scalar_int(1), opts); }
 
 tn_tensor *tn_from_scalars(int32_t ndim, const int64_t *shape, const tn_scalar *values, tn_options opts) {
   int64_t n = tn__shape_numel(ndim, shape);

@@ -107,6 +107,9 @@ int tn__check_cpu(tn_options opts);
 /* Copy src into dst (same shape after broadcasting src), converting dtypes, handling overlap; no
  * checks and no version bump. */
 int tn__copy_raw(tn_tensor *dst, const tn_tensor *src);
+/* c10's is_non_overlapping_and_dense, and the strides torch.preserve_format gives from it. */
+bool tn__non_overlapping_and_dense(const tn_tensor *t);
+void tn__preserved_strides(const tn_tensor *t, int64_t *strides);
 /* A copy of t in dtype, keeping t's layout when it is dense (clone's memory-format rule). */
 tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype);
 
@@ -132,5 +135,37 @@ typedef void (*tn__loop_fn)(void *ctx, int64_t n, char **data, const int64_t *st
 void tn__iter_init(tn__iter *it, int32_t ndim, const int64_t *shape, int32_t nops, const tn_tensor *const *ops);
 /* Calls fn for every innermost run of elements. */
 void tn__iter_run(const tn__iter *it, tn__loop_fn fn, void *ctx);
+
+/* ----- element-wise kernels (elementwise-kernels.c; elementwise.c drives them) ----- */
+
+/* Kernel parameters: typed scalars (alpha, clamp bounds, pow exponent) and the flag integer
+ * division by zero raises. */
+typedef struct tn__ew_ctx {
+  int64_t i1, i2;
+  float f1, f2;
+  double d1, d2;
+  bool zero_div;
+} tn__ew_ctx;
+
+/* Loops over (out, a, b) / (out, a) of one dtype, indexed [op][dtype]: binary by tn_binary_op and
+ * the ops below, unary by tn_unary_op and the ops below; NULL where PyTorch 1.13 has no CPU kernel
+ * ("... not implemented for 'Half'", with the name from the *_kernel_name table). */
+enum { TN__EW_ADD_ALPHA = TN_BINARY_COUNT, TN__EW_BINARY_COUNT };
+enum {
+  TN__EW_IDENTITY = TN_UNARY_COUNT,
+  TN__EW_CUBE,
+  TN__EW_INVSQ,
+  TN__EW_POWS,
+  TN__EW_CLAMP,
+  TN__EW_CLAMPMIN,
+  TN__EW_CLAMPMAX,
+  TN__EW_UNARY_COUNT
+};
+extern const tn__loop_fn tn__ew_binary[TN__EW_BINARY_COUNT][TN_DTYPE_COUNT];
+extern const char *const tn__ew_binary_kernel_name[TN__EW_BINARY_COUNT];
+extern const tn__loop_fn tn__ew_unary[TN__EW_UNARY_COUNT][TN_DTYPE_COUNT];
+extern const char *const tn__ew_unary_kernel_name[TN__EW_UNARY_COUNT];
+/* where's loops over (out, cond, a, b), indexed by element size (1, 2, 4, 8). */
+extern const tn__loop_fn tn__ew_where[9];
 
 #endif /* TN_INTERNAL_H */
