@@ -236,60 +236,79 @@ int32_t tn__double_to_int32(double v) {
   return (int32_t)v;
 }
 
+/* Element access goes through memcpy, so callers may pass byte buffers of any alignment; the
+ * compiler turns each one into a single move. */
+#define DEFINE_ACCESS(T)                                                                         \
+  static inline T load_##T(const void *p) {                                                      \
+    T v;                                                                                         \
+    memcpy(&v, p, sizeof v);                                                                     \
+    return v;                                                                                    \
+  }                                                                                              \
+  static inline void store_##T(void *p, T v) { memcpy(p, &v, sizeof v); }
+DEFINE_ACCESS(uint8_t)
+DEFINE_ACCESS(int8_t)
+DEFINE_ACCESS(int16_t)
+DEFINE_ACCESS(uint16_t)
+DEFINE_ACCESS(int32_t)
+DEFINE_ACCESS(int64_t)
+DEFINE_ACCESS(float)
+DEFINE_ACCESS(double)
+#undef DEFINE_ACCESS
+
 double tn__load_double(const void *p, tn_dtype d) {
   switch (d) {
-  case TN_DTYPE_BOOL: return *(const uint8_t *)p ? 1.0 : 0.0;
-  case TN_DTYPE_UINT8: return *(const uint8_t *)p;
-  case TN_DTYPE_INT8: return *(const int8_t *)p;
-  case TN_DTYPE_INT16: return *(const int16_t *)p;
-  case TN_DTYPE_INT32: return *(const int32_t *)p;
-  case TN_DTYPE_INT64: return (double)*(const int64_t *)p;
-  case TN_DTYPE_FLOAT16: return tn_half_to_float(*(const uint16_t *)p);
-  case TN_DTYPE_BFLOAT16: return tn_bfloat16_to_float(*(const uint16_t *)p);
-  case TN_DTYPE_FLOAT32: return *(const float *)p;
-  case TN_DTYPE_FLOAT64: return *(const double *)p;
+  case TN_DTYPE_BOOL: return load_uint8_t(p) ? 1.0 : 0.0;
+  case TN_DTYPE_UINT8: return load_uint8_t(p);
+  case TN_DTYPE_INT8: return load_int8_t(p);
+  case TN_DTYPE_INT16: return load_int16_t(p);
+  case TN_DTYPE_INT32: return load_int32_t(p);
+  case TN_DTYPE_INT64: return (double)load_int64_t(p);
+  case TN_DTYPE_FLOAT16: return tn_half_to_float(load_uint16_t(p));
+  case TN_DTYPE_BFLOAT16: return tn_bfloat16_to_float(load_uint16_t(p));
+  case TN_DTYPE_FLOAT32: return load_float(p);
+  case TN_DTYPE_FLOAT64: return load_double(p);
   default: return 0.0;
   }
 }
 
 int64_t tn__load_int64(const void *p, tn_dtype d) {
   switch (d) {
-  case TN_DTYPE_BOOL: return *(const uint8_t *)p ? 1 : 0;
-  case TN_DTYPE_UINT8: return *(const uint8_t *)p;
-  case TN_DTYPE_INT8: return *(const int8_t *)p;
-  case TN_DTYPE_INT16: return *(const int16_t *)p;
-  case TN_DTYPE_INT32: return *(const int32_t *)p;
-  case TN_DTYPE_INT64: return *(const int64_t *)p;
+  case TN_DTYPE_BOOL: return load_uint8_t(p) ? 1 : 0;
+  case TN_DTYPE_UINT8: return load_uint8_t(p);
+  case TN_DTYPE_INT8: return load_int8_t(p);
+  case TN_DTYPE_INT16: return load_int16_t(p);
+  case TN_DTYPE_INT32: return load_int32_t(p);
+  case TN_DTYPE_INT64: return load_int64_t(p);
   default: return tn__double_to_int64(tn__load_double(p, d));
   }
 }
 
 void tn__store_double(void *p, tn_dtype d, double v) {
   switch (d) {
-  case TN_DTYPE_BOOL: *(uint8_t *)p = v != 0.0; break;
-  case TN_DTYPE_UINT8: *(uint8_t *)p = (uint8_t)(uint32_t)tn__double_to_int32(v); break;
-  case TN_DTYPE_INT8: *(int8_t *)p = (int8_t)tn__double_to_int32(v); break;
-  case TN_DTYPE_INT16: *(int16_t *)p = (int16_t)tn__double_to_int32(v); break;
-  case TN_DTYPE_INT32: *(int32_t *)p = tn__double_to_int32(v); break;
-  case TN_DTYPE_INT64: *(int64_t *)p = tn__double_to_int64(v); break;
-  case TN_DTYPE_FLOAT16: *(uint16_t *)p = tn_double_to_half(v); break;
-  case TN_DTYPE_BFLOAT16: *(uint16_t *)p = tn_double_to_bfloat16(v); break;
-  case TN_DTYPE_FLOAT32: *(float *)p = (float)v; break;
-  case TN_DTYPE_FLOAT64: *(double *)p = v; break;
+  case TN_DTYPE_BOOL: store_uint8_t(p, v != 0.0); break;
+  case TN_DTYPE_UINT8: store_uint8_t(p, (uint8_t)(uint32_t)tn__double_to_int32(v)); break;
+  case TN_DTYPE_INT8: store_int8_t(p, (int8_t)tn__double_to_int32(v)); break;
+  case TN_DTYPE_INT16: store_int16_t(p, (int16_t)tn__double_to_int32(v)); break;
+  case TN_DTYPE_INT32: store_int32_t(p, tn__double_to_int32(v)); break;
+  case TN_DTYPE_INT64: store_int64_t(p, tn__double_to_int64(v)); break;
+  case TN_DTYPE_FLOAT16: store_uint16_t(p, tn_double_to_half(v)); break;
+  case TN_DTYPE_BFLOAT16: store_uint16_t(p, tn_double_to_bfloat16(v)); break;
+  case TN_DTYPE_FLOAT32: store_float(p, (float)v); break;
+  case TN_DTYPE_FLOAT64: store_double(p, v); break;
   default: break;
   }
 }
 
 void tn__store_int64(void *p, tn_dtype d, int64_t v) {
   switch (d) {
-  case TN_DTYPE_BOOL: *(uint8_t *)p = v != 0; break;
-  case TN_DTYPE_UINT8: *(uint8_t *)p = (uint8_t)v; break;
-  case TN_DTYPE_INT8: *(int8_t *)p = (int8_t)v; break;
-  case TN_DTYPE_INT16: *(int16_t *)p = (int16_t)v; break;
-  case TN_DTYPE_INT32: *(int32_t *)p = (int32_t)v; break;
-  case TN_DTYPE_INT64: *(int64_t *)p = v; break;
-  case TN_DTYPE_FLOAT32: *(float *)p = (float)v; break; /* one correct rounding */
-  case TN_DTYPE_FLOAT64: *(double *)p = (double)v; break;
+  case TN_DTYPE_BOOL: store_uint8_t(p, v != 0); break;
+  case TN_DTYPE_UINT8: store_uint8_t(p, (uint8_t)v); break;
+  case TN_DTYPE_INT8: store_int8_t(p, (int8_t)v); break;
+  case TN_DTYPE_INT16: store_int16_t(p, (int16_t)v); break;
+  case TN_DTYPE_INT32: store_int32_t(p, (int32_t)v); break;
+  case TN_DTYPE_INT64: store_int64_t(p, v); break;
+  case TN_DTYPE_FLOAT32: store_float(p, (float)v); break; /* one correct rounding */
+  case TN_DTYPE_FLOAT64: store_double(p, (double)v); break;
   default: tn__store_double(p, d, (double)v); break;
   }
 }
@@ -303,7 +322,7 @@ void tn__store_scalar(void *p, tn_dtype d, tn_scalar s) {
 }
 
 tn_scalar tn__load_scalar(const void *p, tn_dtype d) {
-  if (d == TN_DTYPE_BOOL) return tn_scalar_bool(*(const uint8_t *)p != 0);
+  if (d == TN_DTYPE_BOOL) return tn_scalar_bool(load_uint8_t(p) != 0);
   if (tn__dtype_traits[d].is_floating) return tn_scalar_float(tn__load_double(p, d));
   return tn_scalar_int(tn__load_int64(p, d));
 }

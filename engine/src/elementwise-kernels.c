@@ -195,6 +195,22 @@ static inline float sigmoid_f(float x) { return (float)sigmoid_d((double)x); }
 
 #define BLK 256
 
+/* Widen m 16-bit values (byte stride st; 0 for a broadcast scalar) into a float block. */
+#define DEF_LOAD(LOAD)                                                                            \
+  static inline void load_##LOAD(float *dst, const char *p, int64_t st, int64_t m) {             \
+    if (st == 2) {                                                                               \
+      const uint16_t *q = (const uint16_t *)p;                                                   \
+      for (int64_t k = 0; k < m; k++) dst[k] = LOAD(q[k]);                                       \
+    } else if (st == 0) {                                                                        \
+      float v = LOAD(*(const uint16_t *)p);                                                      \
+      for (int64_t k = 0; k < m; k++) dst[k] = v;                                                \
+    } else {                                                                                     \
+      for (int64_t k = 0; k < m; k++) dst[k] = LOAD(*(const uint16_t *)(p + k * st));           \
+    }                                                                                            \
+  }
+DEF_LOAD(h2f)
+DEF_LOAD(bf2f)
+
 /* Binary loop with contiguous, tensor-scalar and scalar-tensor fast paths. */
 #define BIN_LOOP(NAME, TI, TO, EXPR)                                                             \
   static void NAME(void *ctx_, int64_t n, char **data, const int64_t *s) {                       \
@@ -245,11 +261,19 @@ static inline float sigmoid_f(float x) { return (float)sigmoid_d((double)x); }
       int64_t m = n - i0 < BLK ? n - i0 : BLK;                                                   \
       const char *pa = data[1] + i0 * s[1], *pb = data[2] + i0 * s[2];                          \
       char *po = data[0] + i0 * s[0];                                                            \
-      for (int64_t k = 0; k < m; k++) xa[k] = LOAD(*(const uint16_t *)(pa + k * s[1]));          \
-      for (int64_t k = 0; k < m; k++) xb[k] = LOAD(*(const uint16_t *)(pb + k * s[2]));          \
-      for (int64_t k = 0; k < m; k++) {                                                          \
-        float a = xa[k], b = xb[k];                                                              \
-        *(TO *)(po + k * s[0]) = STORE(FEXPR);                                                   \
+      load_##LOAD(xa, pa, s[1], m);                                                              \
+      load_##LOAD(xb, pb, s[2], m);                                                              \
+      if (s[0] == (int64_t)sizeof(TO)) {                                                         \
+        TO *o = (TO *)po;                                                                        \
+        for (int64_t k = 0; k < m; k++) {                                                        \
+          float a = xa[k], b = xb[k];                                                            \
+          o[k] = STORE(FEXPR);                                                                   \
+        }                                                                                        \
+      } else {                                                                                   \
+        for (int64_t k = 0; k < m; k++) {                                                        \
+          float a = xa[k], b = xb[k];                                                            \
+          *(TO *)(po + k * s[0]) = STORE(FEXPR);                                                 \
+        }                                                                                        \
       }                                                                                          \
     }                                                                                            \
   }
@@ -284,10 +308,18 @@ static inline float sigmoid_f(float x) { return (float)sigmoid_d((double)x); }
       int64_t m = n - i0 < BLK ? n - i0 : BLK;                                                   \
       const char *pa = data[1] + i0 * s[1];                                                      \
       char *po = data[0] + i0 * s[0];                                                            \
-      for (int64_t k = 0; k < m; k++) xa[k] = LOAD(*(const uint16_t *)(pa + k * s[1]));          \
-      for (int64_t k = 0; k < m; k++) {                                                          \
-        float a = xa[k];                                                                         \
-        *(TO *)(po + k * s[0]) = STORE(FEXPR);                                                   \
+      load_##LOAD(xa, pa, s[1], m);                                                              \
+      if (s[0] == (int64_t)sizeof(TO)) {                                                         \
+        TO *o = (TO *)po;                                                                        \
+        for (int64_t k = 0; k < m; k++) {                                                        \
+          float a = xa[k];                                                                       \
+          o[k] = STORE(FEXPR);                                                                   \
+        }                                                                                        \
+      } else {                                                                                   \
+        for (int64_t k = 0; k < m; k++) {                                                        \
+          float a = xa[k];                                                                       \
+          *(TO *)(po + k * s[0]) = STORE(FEXPR);                                                 \
+        }                                                                                        \
       }                                                                                          \
     }                                                                                            \
   }

@@ -19,6 +19,12 @@ static const char *fmt_list(char *buf, size_t n, int32_t ndim, const int64_t *v)
 
 #define LIST(buf, ndim, v) fmt_list((buf), sizeof(buf), (ndim), (v))
 
+/* A size list the caller forgot: Python would have raised a TypeError before getting here. */
+#define CHECK_LIST(n, p)                                                                                               \
+  do {                                                                                                                 \
+    if ((n) > 0 && !(p)) return tn__error(TN_ERROR_TYPE, "%s(): argument 'size' must be tuple of ints", __func__ + 3); \
+  } while (0)
+
 static int check_ndim(int64_t ndim) {
   if (ndim < 0 || ndim > TN_MAX_DIMS)
     return tn__errorf(TN_ERROR_RUNTIME, "tensors with more than %d dimensions are not supported", TN_MAX_DIMS);
@@ -158,6 +164,8 @@ static bool compute_stride(int32_t oldn, const int64_t *oldshape, const int64_t 
 
 tn_tensor *tn_as_strided(const tn_tensor *t, int32_t ndim, const int64_t *shape, const int64_t *strides,
                          int64_t offset) {
+  CHECK_LIST(ndim, shape);
+  CHECK_LIST(ndim, strides);
   if (check_ndim(ndim) < 0) return NULL;
   char b1[400], b2[400];
   for (int32_t d = 0; d < ndim; d++)
@@ -202,6 +210,7 @@ tn_tensor *tn_as_strided(const tn_tensor *t, int32_t ndim, const int64_t *shape,
 }
 
 tn_tensor *tn_view(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
+  CHECK_LIST(ndim, shape);
   int64_t size[TN_MAX_DIMS], stride[TN_MAX_DIMS];
   if (infer_size(ndim, shape, t->numel, size) < 0) return NULL;
   if (!compute_stride(t->ndim, t->shape, t->strides, ndim, size, stride))
@@ -212,6 +221,7 @@ tn_tensor *tn_view(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
 }
 
 tn_tensor *tn_reshape(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
+  CHECK_LIST(ndim, shape);
   int64_t size[TN_MAX_DIMS], stride[TN_MAX_DIMS];
   if (infer_size(ndim, shape, t->numel, size) < 0) return NULL;
   if (compute_stride(t->ndim, t->shape, t->strides, ndim, size, stride))
@@ -253,6 +263,7 @@ tn_tensor *tn_t(const tn_tensor *t) {
 }
 
 tn_tensor *tn_permute(const tn_tensor *t, int32_t ndim, const int64_t *dims) {
+  CHECK_LIST(ndim, dims);
   if (ndim != t->ndim)
     return tn__error(TN_ERROR_RUNTIME,
                      "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
@@ -322,6 +333,7 @@ tn_tensor *tn_squeeze_dim(const tn_tensor *t, int64_t dim) {
 /* ----- broadcasting views ----- */
 
 tn_tensor *tn_expand(const tn_tensor *t, int32_t ndim, const int64_t *sizes) {
+  CHECK_LIST(ndim, sizes);
   char b1[400], b2[400];
   if (ndim < t->ndim)
     return tn__error(TN_ERROR_RUNTIME,
@@ -474,6 +486,7 @@ tn_tensor *tn_flatten(const tn_tensor *t, int64_t start_dim, int64_t end_dim) {
 }
 
 tn_tensor *tn_unflatten(const tn_tensor *t, int64_t dim, int32_t nsizes, const int64_t *sizes) {
+  CHECK_LIST(nsizes, sizes);
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
   if (nsizes <= 0) return tn__error(TN_ERROR_RUNTIME, "unflatten: sizes must be non-empty");
@@ -708,35 +721,39 @@ tn_tensor *tn_stack(int32_t n, tn_tensor *const *tensors, int64_t dim) {
   const tn_tensor *first = tensors[0];
   int64_t d = tn_wrap_dim(dim, (int64_t)first->ndim + 1);
   if (d < 0 || check_ndim((int64_t)first->ndim + 1) < 0) return NULL;
-  tn_tensor **parts = malloc((size_t)n * sizeof *parts);
-  if (!parts) return tn__error_alloc((size_t)n * sizeof *parts);
   tn_tensor *out = NULL;
   char b1[400], b2[400];
   for (int32_t i = 1; i < n; i++) {
     const tn_tensor *t = tensors[i];
     bool same = t->ndim == first->ndim;
     for (int32_t k = 0; same && k < t->ndim; k++) same = t->shape[k] == first->shape[k];
-    if (!same) {
-      tn__error(TN_ERROR_RUNTIME, "stack expects each tensor to be equal size, but got %s at entry 0 and %s at entry %d",
-                LIST(b1, first->ndim, first->shape), LIST(b2, t->ndim, t->shape), (int)i);
-      free(parts);
-      return NULL;
-    }
+    if (!same)
+      return tn__error(TN_ERROR_RUNTIME,
+                       "stack expects each tensor to be equal size, but got %s at entry 0 and %s at entry %d",
+                       LIST(b1, first->ndim, first->shape), LIST(b2, t->ndim, t->shape), (int)i);
   }
   if (d < first->ndim) {
-    /* cat along d, then split that dim: always a valid view */
+    /* cat along d, then split that dim (always viewable); the result takes the view's geometry
+     * itself rather than being a view of a temporary */
     tn_tensor *c = tn_cat(n, tensors, d);
-    if (c) {
-      int64_t shape[TN_MAX_DIMS];
-      int32_t k = 0;
-      for (int32_t i = 0; i <= first->ndim; i++) shape[i] = i == d ? n : first->shape[k++];
-      out = tn_view(c, first->ndim + 1, shape);
-      tn_release(c);
+    if (!c) return NULL;
+    int64_t shape[TN_MAX_DIMS];
+    int32_t k = 0;
+    for (int32_t i = 0; i <= first->ndim; i++) shape[i] = i == d ? n : first->shape[k++];
+    tn_tensor *v = tn_view(c, first->ndim + 1, shape);
+    if (v) {
+      c->ndim = v->ndim;
+      memcpy(c->shape, v->shape, (size_t)v->ndim * sizeof *c->shape);
+      memcpy(c->strides, v->strides, (size_t)v->ndim * sizeof *c->strides);
+      tn_release(v);
+      return c;
     }
-    free(parts);
-    return out;
+    tn_release(c);
+    return NULL;
   }
   /* d == ndim: cat the unsqueezed inputs */
+  tn_tensor **parts = malloc((size_t)n * sizeof *parts);
+  if (!parts) return tn__error_alloc((size_t)n * sizeof *parts);
   int32_t made = 0;
   for (; made < n; made++) {
     parts[made] = tn_unsqueeze(tensors[made], dim);
@@ -797,6 +814,7 @@ static void repeat_pass(tn_storage *dst_storage, const int64_t *after, const tn_
 }
 
 tn_tensor *tn_repeat(const tn_tensor *t, int32_t nreps, const int64_t *reps) {
+  CHECK_LIST(nreps, reps);
   if (nreps < t->ndim)
     return tn__error(TN_ERROR_RUNTIME,
                      "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
@@ -876,6 +894,7 @@ static int split_sizes_impl(const tn_tensor *t, int32_t num, const int64_t *size
 }
 
 int tn_split(const tn_tensor *t, int64_t split_size, int64_t dim, tn_tensor ***out, int32_t *nout) {
+  if (!out || !nout) return tn__errorf(TN_ERROR_TYPE, "split(): no place for the result");
   if (t->ndim == 0) return tn__errorf(TN_ERROR_RUNTIME, "split expects at least a 1-dimensional tensor");
   if (split_size < 0)
     return tn__errorf(TN_ERROR_RUNTIME, "split expects split_size be non-negative, but got split_size=%lld",
@@ -906,6 +925,7 @@ int tn_split(const tn_tensor *t, int64_t split_size, int64_t dim, tn_tensor ***o
 }
 
 int tn_chunk(const tn_tensor *t, int64_t chunks, int64_t dim, tn_tensor ***out, int32_t *nout) {
+  if (!out || !nout) return tn__errorf(TN_ERROR_TYPE, "chunk(): no place for the result");
   if (t->ndim == 0) return tn__errorf(TN_ERROR_RUNTIME, "chunk expects at least a 1-dimensional tensor");
   if (chunks <= 0)
     return tn__errorf(TN_ERROR_RUNTIME, "chunk expects `chunks` to be greater than 0, got: %lld", (long long)chunks);

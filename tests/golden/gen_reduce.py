@@ -15,7 +15,7 @@ Each record "case/N" has two header lines and then the values:
   line 2, the result: "DTYPE SHAPE" (e.g. "torch.float32 3,5"), or "error Kind: message".
   then one value per line in row-major order: the bit pattern in hex for floating types (4 hex
   digits for 16-bit formats, 8 for float32, 16 for float64; "nan" for any NaN), decimal for
-  integers and bools. More than 12 values are stored as the first 4 and "fnv DIGEST", the 64-bit
+  integers and bools. More than 8 values are stored as the first 4 and "fnv DIGEST", the 64-bit
   FNV-1a of all value lines joined by newlines (except for logsumexp, compared within 1 ulp).
 """
 import os
@@ -62,6 +62,7 @@ def base_tensor(dtype, n, gen):
       gen 4 (wide):     floats (m mod 2^b - 2^(b-1)) * 2^((i*7 mod K) - S), magnitudes spread over
                         K binades so that every order of additions rounds differently
                         (K, S = 15, 24 / 21, 25 / 31, 40 / 41, 70 for the four float types)
+      gen 5 (late NaN): gen 0 with NaN where i mod 1000 == 997 (floats only)
     """
     i = torch.arange(n, dtype=torch.int64)
     m = i * 2654435761 + 12345
@@ -79,6 +80,8 @@ def base_tensor(dtype, n, gen):
             v = ((m % 2**b) - 2**(b - 1)).double() * torch.pow(2.0, ((i * 7) % k - sh).double())
         else:
             v = ((m % 2**b) - 2**(b - 1)).double() * 2.0**-(b - 5)
+        if gen == 5:
+            v[i % 1000 == 997] = float("nan")
         if gen == 2:
             v[i % 11 == 3] = float("nan")
             v[i % 13 == 5] = float("inf")
@@ -109,7 +112,7 @@ def fnv(lines):
 
 def values(t, op):
     v = raw_values(t)
-    if len(v) > 12 and op != "logsumexp":  # logsumexp is compared within 1 ulp: no digest
+    if len(v) > 8 and op != "logsumexp":  # logsumexp is compared within 1 ulp: no digest
         return v[:4] + ["fnv " + fnv(v)]
     return v
 
@@ -256,6 +259,12 @@ def main():
             c.add(op, dt, 60, 3 if op in ("prod", "cumprod") else 0, [3, 4, 5], [20, 5, 1], 0, dims, False, arg)
             if op not in ("cumsum", "cumprod"):
                 c.add(op, dt, 60, 3 if op in ("prod", "cumprod") else 0, [3, 4, 5], [20, 5, 1], 0, None, False, arg)
+    # size-1 dims with arbitrary strides (they take part in TensorIterator's dimension sort)
+    for shape, strides in (([3, 1, 40], [40, 7, 1]), ([40, 1, 3], [1, 999, 40]), ([1, 120], [5, 1])):
+        for dims in (None, (0,), (1,), (0, 1), (-1,)):
+            for keepdim in (False, True):
+                c.add("sum", "float32", 120, 4, shape, strides, 0, dims, keepdim)
+                c.add("sum", "float16", 120, 4, shape, strides, 0, dims, keepdim)
     # keepdim for the single-dim ops
     for op in ("prod", "any", "all"):
         for dt in ("bool", "int64", "float32", "float64"):
@@ -287,6 +296,12 @@ def main():
                 for op in ("cumsum", "cumprod"):
                     for dims in [(0,), (-1,)]:
                         c.add(op, dt, nbase, g if op == "cumsum" else 3, shape, strides, off, dims, False)
+    # a single NaN far into the data (past the vector loops' first blocks)
+    for dt in FLOATS:
+        for op in ("amax", "amin", "max", "min", "argmax", "argmin"):
+            c.add(op, dt, 1000, 5, [1000], [1], 0, None, False)
+        for op in ("amax", "amin", "argmax", "max_dim_i", "min_dim_v"):
+            c.add(op, dt, 1000, 5, [10, 100], [100, 1], 0, (1,), False)
     # ties: argmax / max(dim) pick the first maximum
     for op in ("argmax", "argmin", "max_dim_i", "min_dim_i"):
         c.add(op, "int64", 6, 3, [4, 6], [0, 1], 0, (1,), False)
@@ -334,7 +349,7 @@ def main():
                 if dt == "float64":
                     c.add("var", dt, nbase, 4, shape, strides, off, dims, False, 1)
                     c.add("std", dt, nbase, 4, shape, strides, off, dims, False, 0)
-                if dims is not None and len(dims) == 2 and dt in ("float32", "bfloat16"):
+                if dims is not None and len(dims) == 2 and dt == "float32":
                     c.add("logsumexp", dt, nbase, 0, shape, strides, off, dims, False)
         c.add("prod", dt, 21000, 3, [300, 70], [70, 1], 0, (0,), False)
         c.add("prod", dt, 21000, 3, [70, 300], [300, 1], 0, (1,), False)
