@@ -175,6 +175,17 @@ bool tn__non_overlapping_and_dense(const tn_tensor *t) {
   return true;
 }
 
+/* at::assert_no_internal_overlap, for the sure case: a dim of size > 1 with stride 0. */
+int tn__check_no_internal_overlap(const tn_tensor *t) {
+  if (tn__non_overlapping_and_dense(t)) return 0;
+  for (int32_t d = 0; d < t->ndim; d++)
+    if (t->strides[d] == 0 && t->shape[d] > 1)
+      return tn__errorf(TN_ERROR_RUNTIME,
+                        "unsupported operation: more than one element of the written-to tensor refers to a "
+                        "single memory location. Please clone() the tensor before performing the operation.");
+  return 0;
+}
+
 /* The strides memory_format=torch.preserve_format gives (clone, *_like): the input's when it is
  * non-overlapping and dense, else contiguous ones. */
 void tn__preserved_strides(const tn_tensor *t, int64_t *strides) {

@@ -118,31 +118,6 @@ static bool same_shape(const tn_tensor *a, const tn_tensor *b) {
   return true;
 }
 
-static bool non_overlapping_and_dense(const tn_tensor *t) {
-  int32_t n = t->ndim, perm[TN_MAX_DIMS];
-  if (n == 1) return t->shape[0] < 2 || t->strides[0] == 1;
-  for (int32_t d = 0; d < n; d++) perm[d] = d;
-  /* sort by stride, size < 2 dims last (insertion sort: stable, n small) */
-  for (int32_t i = 1; i < n; i++) {
-    int32_t p = perm[i], j = i;
-    while (j > 0) {
-      int32_t q = perm[j - 1];
-      bool p_before_q = t->shape[p] >= 2 && (t->shape[q] < 2 || t->strides[p] < t->strides[q]);
-      if (!p_before_q) break;
-      perm[j] = q;
-      j--;
-    }
-    perm[j] = p;
-  }
-  int64_t require = 1;
-  for (int32_t i = 0; i < n; i++) {
-    int64_t size = t->shape[perm[i]];
-    if (size < 2) return true;
-    if (t->strides[perm[i]] != require) return false;
-    require *= size;
-  }
-  return true;
-}
 
 static bool is_channels_last(const tn_tensor *t) {
   if (t->ndim != 4) return false;
@@ -175,7 +150,7 @@ static tn_tensor *alloc_output(int32_t ndim, const int64_t *shape, tn_dtype dtyp
     for (int k = 0; k < nin; k++) {
       contig = contig && tn_is_contiguous(ins[k]);
       cl = cl && is_channels_last(ins[k]);
-      dense = dense && non_overlapping_and_dense(ins[k]);
+      dense = dense && tn__non_overlapping_and_dense(ins[k]);
     }
     if (contig) return tn__new(ndim, shape, dtype);
     if (cl) {
@@ -258,16 +233,6 @@ static tn_tensor *alloc_output(int32_t ndim, const int64_t *shape, tn_dtype dtyp
 
 /* ----- overlap ----- */
 
-/* PyTorch's has_internal_overlap() == YES: a size > 1 dim with stride 0. */
-static int check_internal_overlap(const tn_tensor *t) {
-  if (non_overlapping_and_dense(t)) return 0;
-  for (int32_t d = 0; d < t->ndim; d++)
-    if (t->strides[d] == 0 && t->shape[d] > 1)
-      return tn__errorf(TN_ERROR_RUNTIME,
-                        "unsupported operation: more than one element of the written-to tensor refers to a "
-                        "single memory location. Please clone() the tensor before performing the operation.");
-  return 0;
-}
 
 static void byte_range(const tn_tensor *t, int64_t *lo, int64_t *hi) {
   int64_t es = (int64_t)tn__dtype_traits[t->dtype].size, a = t->offset * es, b = a;
@@ -416,7 +381,7 @@ static tn_tensor *binary_impl(int op, const tn_tensor *a, const tn_tensor *b, tn
   if (op == TN_BINARY_POW && b->wrapped_number && !is_float(a->dtype) && !is_float(b->dtype) &&
       tn__load_int64(tn__data(b), b->dtype) < 0)
     return tn__error(TN_ERROR_RUNTIME, "Integers to negative integer powers are not allowed.");
-  if (self && check_internal_overlap(self) < 0) return NULL;
+  if (self && tn__check_no_internal_overlap(self) < 0) return NULL;
   if (op == TN_BINARY_POW && b->wrapped_number && self && self->dtype != common)
     /* pow_(scalar) is a unary op on base.to(common) that insists on one dtype */
     return tn__error(TN_ERROR_RUNTIME, "Found dtype %s but expected %s", st_name[self->dtype], st_name[common]);
@@ -615,7 +580,7 @@ static tn_tensor *unary_impl(tn_unary_op op, const tn_tensor *a, tn_tensor *self
   }
   tn_dtype kout = uop_bool_result(op) ? TN_DTYPE_BOOL : ct;
   if (self) {
-    if (check_internal_overlap(self) < 0) return NULL;
+    if (tn__check_no_internal_overlap(self) < 0) return NULL;
     if (!uop_bool_result(op) && !can_cast(ct, self->dtype)) return cast_error(ct, self->dtype), NULL;
   }
   if (!tn__ew_unary[op][ct]) return not_implemented(tn__ew_unary_kernel_name[op], ct), NULL;
@@ -661,7 +626,7 @@ static tn_tensor *clamp_impl(const tn_tensor *a, const tn_scalar *min, const tn_
       return tn__error(TN_ERROR_RUNTIME, "result type %s can't be cast to the desired output type %s", st_name[rt],
                        meta_name[self->dtype]);
   }
-  if (self && check_internal_overlap(self) < 0) return NULL;
+  if (self && tn__check_no_internal_overlap(self) < 0) return NULL;
   int uop = min && max ? TN__EW_CLAMP : min ? TN__EW_CLAMPMIN : TN__EW_CLAMPMAX;
   bool nan_fill = min && max && (isnan(tn_scalar_to_double(*min)) || isnan(tn_scalar_to_double(*max)));
   if (!nan_fill && !tn__ew_unary[uop][rt]) return not_implemented(tn__ew_unary_kernel_name[uop], rt), NULL;

@@ -68,39 +68,13 @@ static int64_t count_nonzero_contig(const tn_tensor *t) {
 
 /* ----- memory overlap (ATen's get_overlap_status) ----- */
 
-static bool non_overlapping_and_dense(const tn_tensor *t) {
-  if (t->ndim == 1) return t->shape[0] < 2 || t->strides[0] == 1;
-  int32_t perm[TN_MAX_DIMS];
-  for (int32_t d = 0; d < t->ndim; d++) perm[d] = d;
-  /* sort dims by stride (size-1 dims last, their stride does not matter) */
-  for (int32_t i = 1; i < t->ndim; i++) {
-    int32_t p = perm[i], j = i;
-    while (j > 0) {
-      int32_t q = perm[j - 1];
-      bool q_after_p = t->shape[q] != 1 && (t->shape[p] == 1 ? false : t->strides[q] > t->strides[p]);
-      if (t->shape[q] == 1 && t->shape[p] != 1) q_after_p = true;
-      if (!q_after_p) break;
-      perm[j] = q;
-      j--;
-    }
-    perm[j] = p;
-  }
-  int64_t expected = 1;
-  for (int32_t i = 0; i < t->ndim; i++) {
-    int32_t d = perm[i];
-    if (t->shape[d] == 1) continue;
-    if (t->strides[d] != expected) return false;
-    expected *= t->shape[d];
-  }
-  return true;
-}
 
 typedef enum { OVERLAP_NO, OVERLAP_FULL, OVERLAP_PARTIAL, OVERLAP_TOO_HARD } overlap_status;
 
 static overlap_status overlap(const tn_tensor *a, const tn_tensor *b) {
   if (a == b) return OVERLAP_FULL;
   if (a->numel == 0 || b->numel == 0) return OVERLAP_NO;
-  if (!non_overlapping_and_dense(a) || !non_overlapping_and_dense(b)) return OVERLAP_TOO_HARD;
+  if (!tn__non_overlapping_and_dense(a) || !tn__non_overlapping_and_dense(b)) return OVERLAP_TOO_HARD;
   if (a->storage != b->storage) return OVERLAP_NO;
   int64_t ab = a->offset * tn_element_size(a), ae = ab + a->numel * tn_element_size(a);
   int64_t bb = b->offset * tn_element_size(b), be = bb + b->numel * tn_element_size(b);

@@ -350,16 +350,6 @@ static void for_each_run(const tn_tensor *t, run_fn fn, void *ctx) {
   }
 }
 
-/* at::assert_no_internal_overlap: only the sure case (a zero stride over a dim of size > 1). */
-static int check_no_internal_overlap(const tn_tensor *t) {
-  if (tn__non_overlapping_and_dense(t)) return 0;
-  for (int32_t d = 0; d < t->ndim; d++)
-    if (t->strides[d] == 0 && t->shape[d] > 1)
-      return tn__errorf(TN_ERROR_RUNTIME,
-                        "unsupported operation: more than one element of the written-to tensor refers to a "
-                        "single memory location. Please clone() the tensor before performing the operation.");
-  return 0;
-}
 
 static int check_tensor(const tn_tensor *t) {
   if (!t) return tn__errorf(TN_ERROR_RUNTIME, "expected a tensor, got NULL");
@@ -443,7 +433,7 @@ static int uniform_checks(const tn_tensor *t, double from, double to) {
                       "uniform_ expects to-from <= std::numeric_limits<%s>::max(), but found to=%g and from=%g "
                       "which result in to-from to exceed the limit",
                       scalar_type_name[t->dtype], to, from);
-  return check_no_internal_overlap(t);
+  return tn__check_no_internal_overlap(t);
 }
 
 static void uniform_fill(tn_tensor *t, double from, double to) {
@@ -668,7 +658,7 @@ static int normal_checks(const tn_tensor *t, double std) {
   if (!tn_dtype_is_floating(t->dtype))
     return tn__errorf(TN_ERROR_RUNTIME, "\"normal_kernel_cpu\" not implemented for '%s'", scalar_type_name[t->dtype]);
   if (t->numel >= 16 && tn_is_contiguous(t)) return 0;
-  return check_no_internal_overlap(t);
+  return tn__check_no_internal_overlap(t);
 }
 
 /* normal_kernel: assumes normal_checks passed. */

@@ -110,6 +110,8 @@ int tn__copy_raw(tn_tensor *dst, const tn_tensor *src);
 /* c10's is_non_overlapping_and_dense, and the strides torch.preserve_format gives from it. */
 bool tn__non_overlapping_and_dense(const tn_tensor *t);
 void tn__preserved_strides(const tn_tensor *t, int64_t *strides);
+/* PyTorch's error for writing into a tensor whose elements share memory (an expanded one). */
+int tn__check_no_internal_overlap(const tn_tensor *t);
 /* A copy of t in dtype, keeping t's layout when it is dense (clone's memory-format rule). */
 tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype);
 

@@ -304,9 +304,9 @@ static void test_max_min_dim(void) { run_cases("max_dim_v max_dim_i min_dim_v mi
 static void test_argmax_argmin(void) { run_cases("argmax argmin", 0); }
 static void test_cumsum_cumprod(void) { run_cases("cumsum cumprod", 0); }
 
-/* The lecture's float16 lesson: 100000 float16 ones. Accumulating in float16 would stop at 2048;
- * PyTorch accumulates in float and rounds once, giving float16(100000) = inf... so 20000 ones:
- * 20000 exactly. Mathematics, not PyTorch, gives these. */
+/* The lecture's float16 lesson: a float16 running sum of ones stops at 2048 (2048 + 1 rounds back
+ * to 2048), while PyTorch accumulates in float and rounds once: 20000 ones sum to 20000 exactly.
+ * Mathematics, not PyTorch, gives these values. */
 static void test_float16_accumulation(void) {
   int64_t n = 20000;
   tn_tensor *x = tn__new(1, &n, TN_DTYPE_FLOAT16);
