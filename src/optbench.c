@@ -3,16 +3,18 @@
 #include "optbench-config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tn.h"
+#include "runner.h"
 
 static void print_help(FILE *out) {
   fputs("Usage:\n"
         "  optbench [--lesson ID] [--presentation]    open the workbench\n"
         "  optbench --lesson ID --screenshot FILE.png render one lesson to a PNG and exit\n"
         "  optbench lessons                           list the lesson ids, one a line\n"
-        "  optbench run FILE.py | -                   run Python/PyTorch code on the engine\n"
+        "  optbench run [--timeout S] FILE.py | -     run Python/PyTorch code on the engine\n"
         "  optbench export-figures [DIR] [--format png|svg|pdf] [--dpi N] [--only NAME,...]\n"
         "                                             write the lecture's figures\n"
         "  optbench bench [--json] [--device cpu|cuda] run the engine's benchmarks\n"
@@ -25,6 +27,70 @@ static int not_available(const char *what) {
   return 2;
 }
 
+
+/* optbench run [--timeout SECONDS] FILE.py | -  */
+static int cmd_run(int argc, char **argv) {
+  const char *path = NULL;
+  double timeout = 0;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+      char *end;
+      timeout = strtod(argv[++i], &end);
+      if (*end || timeout < 0) {
+        fprintf(stderr, "optbench run: invalid --timeout '%s'\n", argv[i]);
+        return 2;
+      }
+    } else if (strncmp(argv[i], "--timeout=", 10) == 0) {
+      timeout = strtod(argv[i] + 10, NULL);
+    } else if (!path) {
+      path = argv[i];
+    } else {
+      break; /* further arguments belong to the script */
+    }
+  }
+  if (!path) {
+    fputs("Usage: optbench run [--timeout SECONDS] FILE.py | -\n", stderr);
+    return 2;
+  }
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "optbench run: can't open file '%s'\n", path);
+    return 2;
+  }
+  size_t cap = 65536, n = 0;
+  char *src = malloc(cap);
+  for (;;) {
+    if (!src) {
+      fputs("optbench run: out of memory\n", stderr);
+      if (f != stdin) fclose(f);
+      return 2;
+    }
+    size_t got = fread(src + n, 1, cap - n - 1, f);
+    n += got;
+    if (got == 0) break;
+    if (n + 1 >= cap) {
+      char *ns = realloc(src, cap * 2);
+      if (!ns) free(src);
+      src = ns;
+      cap *= 2;
+    }
+  }
+  src[n] = 0;
+  if (f != stdin) fclose(f);
+  rn_interp *in = rn_new();
+  if (!in) {
+    free(src);
+    fputs("optbench run: out of memory\n", stderr);
+    return 2;
+  }
+  rn_set_timeout(in, timeout);
+  int rc = rn_run(in, src, strcmp(path, "-") == 0 ? "<stdin>" : path);
+  fflush(stdout);
+  rn_free(in);
+  free(src);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 2 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
     printf("optbench %s (engine libtn %s)\n", OPTBENCH_VERSION, TN_VERSION_STRING);
@@ -34,7 +100,7 @@ int main(int argc, char **argv) {
     print_help(stdout);
     return 0;
   }
-  if (argc >= 2 && strcmp(argv[1], "run") == 0) return not_available("'optbench run' (the Python runner)");
+  if (argc >= 2 && strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "export-figures") == 0) return not_available("'optbench export-figures'");
   if (argc >= 2 && strcmp(argv[1], "bench") == 0) return not_available("'optbench bench'");
   if (argc >= 2 && strcmp(argv[1], "lessons") == 0) return not_available("'optbench lessons'");

@@ -6,17 +6,18 @@
 
 /* ----- storage ----- */
 
+/* The storage header and its data share one aligned allocation, so that a new tensor costs two
+ * allocations (header and storage), not three. */
+#define TN_STORAGE_HEADER ((sizeof(tn_storage) + TN_ALIGNMENT - 1) / TN_ALIGNMENT * TN_ALIGNMENT)
+
 tn_storage *tn__storage_new(size_t nbytes, tn_device device) {
-  tn_storage *s = malloc(sizeof *s);
-  if (!s) return tn__error_alloc(sizeof *s);
   size_t alloc = (nbytes + TN_ALIGNMENT - 1) / TN_ALIGNMENT * TN_ALIGNMENT;
-  if (alloc == 0) alloc = TN_ALIGNMENT;
-  void *data = NULL;
-  if (alloc < nbytes || posix_memalign(&data, TN_ALIGNMENT, alloc) != 0) {
-    free(s);
+  void *block = NULL;
+  if (alloc < nbytes || alloc > SIZE_MAX - TN_STORAGE_HEADER ||
+      posix_memalign(&block, TN_ALIGNMENT, TN_STORAGE_HEADER + alloc) != 0)
     return tn__error_alloc(nbytes);
-  }
-  *s = (tn_storage){.refcount = 1, .device = device, .data = data, .nbytes = nbytes};
+  tn_storage *s = block;
+  *s = (tn_storage){.refcount = 1, .device = device, .data = (char *)block + TN_STORAGE_HEADER, .nbytes = nbytes};
   return s;
 }
 
@@ -27,10 +28,7 @@ tn_storage *tn__storage_retain(tn_storage *s) {
 
 void tn__storage_release(tn_storage *s) {
   if (!s || --s->refcount > 0) return;
-  if (s->free_fn)
-    s->free_fn(s->free_ctx);
-  else
-    free(s->data);
+  if (s->free_fn) s->free_fn(s->free_ctx); /* external memory; ours lives inside the block */
   free(s);
 }
 

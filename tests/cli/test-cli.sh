@@ -46,7 +46,7 @@ run --help
 expect test "$rc" -eq 0
 expect test ! -s "$tmp/err"
 for form in "--lesson ID" "--screenshot FILE.png" "--presentation" "optbench lessons" \
-    "optbench run FILE.py" "optbench export-figures" "--format png|svg|pdf" "--dpi N" \
+    "optbench run" "FILE.py | -" "optbench export-figures" "--format png|svg|pdf" "--dpi N" \
     "--only NAME" "optbench bench" "--json" "--device cpu|cuda" "--version" "--help"; do
   expect grep -qF -- "$form" "$tmp/out"
 done

@@ -1,0 +1,7 @@
+print(int("42"), int("-17"), int(" 8 "), int("ff", 16), int("0x1f", 16), int("101", 2), int("0b11", 0), int("1_000"))
+print(int(3.9), int(-3.9), int(True), int(), float("3.5"), float(2), float(), float("  -1.25e2 "))
+print(str(42), str(2.5), str([1, "a"]), str((1,)), str({"k": None}), str(), repr("x"))
+print(bool(), bool(3), list((1, 2)), list({"a": 1}), tuple([1]), set("aab") == {"a", "b"})
+print(dict(a=1), dict([(1, 2)]), dict({"x": 1}, y=2), list(map(int, "123")))
+print(float("inf"), float("-inf"), float("nan") != float("nan"), int(float("1e10")))
+print(str(1e100), str(-1.5e-10), float("1_000.5"), int("+5"))

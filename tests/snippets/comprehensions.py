@@ -1,0 +1,12 @@
+print([x * x for x in range(6)])
+print([x for x in range(20) if x % 3 == 0 if x % 2 == 0])
+print([(i, j) for i in range(3) for j in range(i)])
+print([[i * j for j in range(3)] for i in range(3)])
+print({k: v for k, v in zip("abc", range(3))})
+print({x % 4 for x in range(10)})
+print(sum(x for x in range(101)), any(x > 5 for x in [1, 7]), all(x > 0 for x in [1, -1]))
+print(max(len(w) for w in ["a", "abc", "ab"]), sorted(c for c in "hello"))
+print([c.upper() for c in "abc" if c != "b"], [x if x > 0 else 0 for x in [-1, 2, -3, 4]])
+matrix = [[1, 2, 3], [4, 5, 6]]
+print([[row[i] for row in matrix] for i in range(3)])
+print(list(x * 2 for x in range(3)), tuple(x for x in "ab"))

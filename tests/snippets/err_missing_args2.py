@@ -1,0 +1,3 @@
+def area(w, h, d):
+    return w * h * d
+area()

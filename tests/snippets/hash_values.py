@@ -1,0 +1,7 @@
+print(hash(0), hash(1), hash(-1), hash(-2), hash(2**61 - 1), hash(2**61), hash(-(2**61)))
+print(hash(1.5), hash(0.1), hash(-2.5), hash(1e300), hash(float("inf")), hash(2.0))
+print(hash(True), hash(False), hash((1, 2)), hash(()), hash((1, (2, 3))), hash((-1,)))
+print({0.5: "a", 1: "b", (1, 2): "c"}[(1, 2)])
+print({(1, 2), (2, 1), (0, 0)} == {(0, 0), (1, 2), (2, 1)})
+print({10, 1, 5, 33, 64, 128, 7}, {2**40, 3, 2**33})
+print({1.5, 2.5, 0.5}, {-1, -100, 50})

@@ -1,0 +1,11 @@
+import math
+print(math.pi, math.e, math.tau, math.inf, -math.inf, math.nan)
+print(math.sqrt(16), math.sqrt(2), math.exp(1), math.log(math.e), math.log(8, 2), math.log10(1000), math.log2(1024))
+print(math.floor(3.7), math.ceil(3.2), math.floor(-3.7), math.ceil(-3.2), math.trunc(-3.7), type(math.floor(2.0)))
+print(math.sin(0), math.cos(0), math.tan(0), math.atan2(1, 1), math.degrees(math.pi), math.radians(180))
+print(math.isclose(0.1 + 0.2, 0.3), math.isclose(1, 1.1), math.isclose(1, 1.05, rel_tol=0.1))
+print(math.factorial(10), math.gcd(12, 18), math.gcd(0, 5), math.lcm(4, 6), math.comb(5, 2), math.perm(5, 2))
+print(math.hypot(3, 4), math.fabs(-2), math.pow(2, 0.5), math.copysign(1, -0.0), math.fmod(7, -3))
+print(math.isnan(math.nan), math.isinf(math.inf), math.isfinite(1e308), math.fsum([0.1] * 10), sum([0.1] * 10))
+print(math.prod([1, 2, 3, 4]), math.exp(-745.2), math.log1p(1e-10), math.expm1(1e-10), math.tanh(0.5))
+print(math.asin(1), math.acos(0), math.atan(1), math.sinh(1), math.cosh(1), math.erf(0.5), math.gamma(5))

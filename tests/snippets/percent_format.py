@@ -1,0 +1,8 @@
+print("%d items" % 5)
+print("%s and %s" % ("a", "b"))
+print("%5.2f|%-6d|%06.1f|%x|%o|%e" % (3.14159, 42, 2.5, 255, 8, 12345.678))
+print("%r %s" % ("q", [1, 2]))
+print("100%% sure, %i%%" % 99)
+print("%(name)s is %(age)d" % {"name": "Al", "age": 3})
+print("%c%c" % (72, "i"), "%+d %+d" % (5, -5), "%5s|%-5s|" % ("a", "b"))
+print("%.3s" % "abcdef", "%g %g" % (0.0001, 1e20))

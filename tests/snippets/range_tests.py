@@ -1,0 +1,6 @@
+print(range(5), range(1, 5), range(0, 10, 2), range(5, 0, -1))
+print(list(range(5, 0, -2)), list(range(0)), list(range(-3, 3)), list(range(10, 0)))
+r = range(0, 20, 3)
+print(len(r), r[2], r[-1], 9 in r, 10 in r, r[1:3], list(r[::2]))
+print(len(range(10, 0, -3)), list(range(10, 0, -3)))
+print(sum(range(1, 101)), max(range(7)), list(reversed(range(4))))

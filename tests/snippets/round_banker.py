@@ -1,0 +1,5 @@
+print(round(0.5), round(1.5), round(2.5), round(3.5), round(-1.5), round(-2.5))
+print(round(2.675, 2), round(0.125, 2), round(0.375, 2), round(1.005, 2), round(5.5555, 3))
+print(round(1234, -2), round(1250, -2), round(1350, -2), round(-1250, -2), round(15, -1), round(25, -1))
+print(round(12345.678, -2), round(1.5e-10, 12), round(7, 0), round(7.0, 0), round(-0.4))
+print(type(round(2.5)), type(round(2.5, 0)), round(True))

@@ -1,0 +1,6 @@
+print("-".join(["a", "b", "c"]), "".join(["x", "y"]), ", ".join(str(i) for i in range(4)))
+print("hello".startswith("he"), "hello".startswith(("x", "h")), "hello".endswith("lo"), "hello".endswith("l"))
+print("hello".find("l"), "hello".rfind("l"), "hello".find("z"), "hello".index("e"), "hello".count("l"))
+print("banana".count("an"), "banana".find("na", 3), "aaa".count(""))
+print("abc".isalpha(), "abc1".isalpha(), "123".isdigit(), "12a".isdigit(), "abc123".isalnum(), "   ".isspace())
+print("ABC".isupper(), "abc".islower(), "Abc".isupper())

@@ -1,0 +1,6 @@
+print("[" + "ab".ljust(5) + "]", "[" + "ab".rjust(5) + "]", "[" + "ab".center(7) + "]", "[" + "ab".center(6, "*") + "]")
+print("[" + "abc".center(8) + "]", "[" + "x".center(4, "-") + "]")
+print("42".zfill(5), "-42".zfill(6), "abc".zfill(2))
+print("key=value=x".partition("="), "no-sep".partition("="), "a.b.c".rpartition("."))
+print("line1\nline2\r\nline3".splitlines(), "".splitlines())
+print("Python"[1:4].upper().center(9, "."))

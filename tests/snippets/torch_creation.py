@@ -1,0 +1,11 @@
+import torch
+print(torch.tensor([1, 2, 3]), torch.tensor([1.0, 2.5]), torch.tensor([[1, 2], [3, 4]]), torch.tensor(7))
+print(torch.tensor([True, False]), torch.tensor([1, 2.5]), torch.tensor([[0.1, 0.2]], dtype=torch.float64))
+print(torch.zeros(2, 3), torch.ones(3), torch.zeros((2, 2), dtype=torch.int64), torch.full((2,), 1.5))
+print(torch.arange(5), torch.arange(1, 4), torch.arange(0, 1, 0.25), torch.linspace(0, 1, 5), torch.eye(3))
+print(torch.tensor([]), torch.zeros(0), torch.ones(2, 0))
+print(torch.float32, torch.float, torch.float64, torch.int64, torch.long, torch.bool, torch.int32)
+x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+print(x.shape, x.size(), x.size(0), x.size(-1), x.dtype, x.ndim, x.dim(), x.numel(), len(x), x.device)
+print(x.shape == (2, 3), list(x.shape), x.shape[1], tuple(x.shape), x.stride(), x.is_contiguous())
+print(torch.zeros_like(x), torch.ones_like(x, dtype=torch.int64))

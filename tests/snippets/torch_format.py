@@ -1,0 +1,10 @@
+import torch
+torch.manual_seed(0)
+t = torch.tensor([0.1, 1.5, -2.25])
+print(f"{t[0].item():.4f} {t.sum().item():.3f} {t[1]:.2f}")
+print(f"{t}")
+print(repr(torch.tensor(2.5)), str(torch.tensor([1, 2])))
+print(torch.tensor([1e-5, 1.0]), torch.tensor([1e10, 1.0]), torch.tensor([123456.0]))
+print(torch.tensor([[1.5, -2.0], [0.25, 100.0]]))
+print(torch.rand(3), torch.randn(2, 2))
+print(torch.tensor([1, 2]).float(), torch.tensor([1.7, -1.7]).long(), torch.tensor([0, 1]).bool())
