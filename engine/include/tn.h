@@ -473,6 +473,56 @@ int tn_format_scalar(tn_scalar s, char *buf, size_t n);
 /* Autodiff will set this so that printouts show grad_fn=<...>; NULL means "no grad_fn". */
 extern const char *(*tn_grad_fn_name_hook)(const tn_tensor *t);
 
+
+/* ------------------------------------------------------------------------------------------ */
+/* autodiff                                                                                   */
+
+/* A node of the backward graph (grad_fn). Nodes are owned by the tensors and nodes that refer to
+ * them; the accessors below return borrowed pointers (tn_node_retain to keep one). */
+typedef struct tn_node tn_node;
+
+/* t.requires_grad_(flag): leaves only; RuntimeError for integer and bool dtypes. Returns t. */
+tn_tensor *tn_requires_grad_(tn_tensor *t, bool requires_grad);
+bool tn_requires_grad(const tn_tensor *t); /* t.requires_grad */
+bool tn_is_leaf(const tn_tensor *t);       /* t.is_leaf */
+/* t.grad: a new reference, NULL for None. */
+tn_tensor *tn_grad(const tn_tensor *t);
+/* t.grad = g (NULL: None); g must match t's shape and dtype. */
+int tn_set_grad(tn_tensor *t, tn_tensor *g);
+/* t.retain_grad(): a non-leaf keeps its .grad after backward. */
+int tn_retain_grad(tn_tensor *t);
+bool tn_retains_grad(const tn_tensor *t);
+/* t.backward(gradient, retain_graph, create_graph): gradient NULL means ones for a one-element
+ * t. PyTorch's default retain_graph is create_graph: callers pass it explicitly. */
+int tn_backward(tn_tensor *t, const tn_tensor *gradient, bool retain_graph, bool create_graph);
+/* torch.autograd.backward(tensors, grad_tensors): grads NULL or with NULL entries. */
+int tn_backward_multi(int32_t n, tn_tensor *const *tensors, tn_tensor *const *grads, bool retain_graph,
+                      bool create_graph);
+/* torch.autograd.grad: results receives nin new references (NULL for an unused input when
+ * allow_unused). grad_outputs may be NULL. Leaves' .grad are not touched. */
+int tn_autograd_grad(int32_t nout, tn_tensor *const *outputs, tn_tensor *const *grad_outputs, int32_t nin,
+                     tn_tensor *const *inputs, bool retain_graph, bool create_graph, bool allow_unused,
+                     tn_tensor **results);
+/* Grad mode (torch.no_grad / enable_grad / set_grad_enabled), per thread. Returns the previous mode. */
+bool tn_is_grad_enabled(void);
+bool tn_set_grad_enabled(bool enabled);
+
+/* The graph, for drawing: t.grad_fn (NULL for leaves), each node's PyTorch class name
+ * ("MulBackward0", "AccumulateGrad", "CopySlices"), its next edges (next_functions: a node or NULL
+ * and the input number), the leaf of an AccumulateGrad, and the tensors it saved (NULL once a
+ * backward without retain_graph freed them), named as PyTorch's _saved_* attributes. */
+tn_node *tn_grad_fn(const tn_tensor *t);
+const char *tn_node_name(const tn_node *n);
+int32_t tn_node_num_next(const tn_node *n);
+tn_node *tn_node_next(const tn_node *n, int32_t i, int32_t *input_nr);
+tn_tensor *tn_node_variable(const tn_node *n);
+int32_t tn_node_num_saved(const tn_node *n);
+tn_tensor *tn_node_saved(const tn_node *n, int32_t i);
+const char *tn_node_saved_name(const tn_node *n, int32_t i);
+uint64_t tn_node_sequence_nr(const tn_node *n);
+tn_node *tn_node_retain(tn_node *n);
+void tn_node_release(tn_node *n);
+
 #ifdef __cplusplus
 }
 #endif

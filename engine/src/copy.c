@@ -56,18 +56,13 @@ mismatch:;
                         "dimension %d",
                         (long long)d, (long long)s, nd - 1 - i);
   }
+  /* src broadcasts with dst but to a larger shape */
+  int64_t shape[TN_MAX_DIMS];
+  int32_t n = 0;
+  tn_broadcast_shapes(dst->ndim, dst->shape, src->ndim, src->shape, &n, shape);
   char buf[256], buf2[256];
-  size_t l1 = 0, l2 = 0;
-  for (int32_t k = 0; k < dst->ndim && l1 < 200; k++)
-    l1 += (size_t)snprintf(buf + l1, sizeof buf - l1, "%s%lld", k ? ", " : "", (long long)dst->shape[k]);
-  buf[l1] = 0;
-  for (int32_t k = 0; k < nd && l2 < 200; k++) {
-    int64_t s = k - (nd - src->ndim) >= 0 ? src->shape[k - (nd - src->ndim)] : 1;
-    int64_t d = k - (nd - dst->ndim) >= 0 ? dst->shape[k - (nd - dst->ndim)] : 1;
-    l2 += (size_t)snprintf(buf2 + l2, sizeof buf2 - l2, "%s%lld", k ? ", " : "", (long long)(s > d ? s : d));
-  }
-  buf2[l2] = 0;
-  return tn__errorf(TN_ERROR_RUNTIME, "output with shape [%s] doesn't match the broadcast shape [%s]", buf, buf2);
+  return tn__errorf(TN_ERROR_RUNTIME, "output with shape %s doesn't match the broadcast shape %s",
+                    LIST(buf, dst->ndim, dst->shape), LIST(buf2, n, shape));
 }
 
 /* The copy itself, without checks or version bumps. */

@@ -183,51 +183,11 @@ static tn_tensor *alloc_output(int32_t ndim, const int64_t *shape, tn_dtype dtyp
       sb[k][d] = (td < 0 || (t->shape[td] == 1 && shape[d] != 1)) ? 0 : t->strides[td] * es;
     }
   }
-  /* perm[0] is the innermost dim; start from the C order and insertion-sort with PyTorch's
-   * three-way comparison (ambiguous comparisons leave the order alone). */
   int32_t perm[TN_MAX_DIMS];
-  for (int32_t i = 0; i < ndim; i++) perm[i] = ndim - 1 - i;
-  for (int32_t i = 1; i < ndim; i++) {
-    int32_t dim1 = i;
-    for (int32_t dim0 = i - 1; dim0 >= 0; dim0--) {
-      int32_t d0 = perm[dim0], d1 = perm[dim1];
-      int cmp = 0;
-      for (int k = 0; k < nin; k++) {
-        if (skip[k]) continue;
-        int64_t s0 = sb[k][d0], s1 = sb[k][d1];
-        if (s0 == 0 || s1 == 0) continue;
-        if (s0 < s1) {
-          cmp = -1;
-          break;
-        }
-        if (s0 > s1) {
-          cmp = 1;
-          break;
-        }
-        if (shape[d0] > shape[d1]) {
-          cmp = 1;
-          break;
-        }
-      }
-      if (cmp > 0) {
-        int32_t tmp = perm[dim0];
-        perm[dim0] = perm[dim1];
-        perm[dim1] = tmp;
-        dim1 = dim0;
-      } else if (cmp < 0) {
-        break;
-      }
-    }
-  }
-  bool inverted = true;
-  for (int32_t j = 0; j < ndim; j++)
-    if (perm[j] != ndim - 1 - j) inverted = false;
-  if (inverted) return tn__new(ndim, shape, dtype);
-  int64_t strides[TN_MAX_DIMS], next = 1;
-  for (int32_t j = 0; j < ndim; j++) {
-    strides[perm[j]] = next;
-    next *= shape[perm[j]];
-  }
+  tn__dim_order order = {ndim, nin, shape, (const int64_t(*)[TN_MAX_DIMS])sb, false, skip};
+  tn__reorder_dims(&order, perm);
+  int64_t strides[TN_MAX_DIMS];
+  tn__strides_from_perm(ndim, shape, perm, strides);
   return tn_empty_strided(ndim, shape, strides, TN_OPTS(dtype));
 }
 

@@ -56,3 +56,11 @@ void *tn__error_alloc(size_t nbytes) {
                    "you tried to allocate %zu bytes. Error code 12 (Cannot allocate memory)",
                    nbytes);
 }
+
+const char *tn__format_int_list(char *buf, size_t n, int32_t ndim, const int64_t *v) {
+  size_t len = (size_t)snprintf(buf, n, "[");
+  for (int32_t k = 0; k < ndim && len + 24 < n; k++)
+    len += (size_t)snprintf(buf + len, n - len, "%s%lld", k ? ", " : "", (long long)v[k]);
+  snprintf(buf + len, n - len, "]");
+  return buf;
+}

@@ -8,14 +8,6 @@
 
 /* ----- helpers ----- */
 
-static const char *fmt_list(char *buf, size_t n, int32_t ndim, const int64_t *v) {
-  size_t len = (size_t)snprintf(buf, n, "[");
-  for (int32_t k = 0; k < ndim && len + 24 < n; k++)
-    len += (size_t)snprintf(buf + len, n - len, "%s%lld", k ? ", " : "", (long long)v[k]);
-  snprintf(buf + len, n - len, "]");
-  return buf;
-}
-#define LIST(buf, ndim, v) fmt_list((buf), sizeof(buf), (ndim), (v))
 
 /* c10's ScalarType names, used in index_put_'s dtype message. */
 static const char *scalar_type_name(tn_dtype d) {
@@ -232,39 +224,9 @@ static void ti_output_strides(int32_t ndim, const int64_t *shape, int32_t nops, 
     for (int32_t d = 0; d < ndim; d++)
       st[k][d] = (ops[k]->shape[d] == 1 && shape[d] != 1) ? 0 : ops[k]->strides[d];
   int32_t perm[TN_MAX_DIMS];
-  for (int32_t i = 0; i < ndim; i++) perm[i] = ndim - 1 - i;
-  for (int32_t i = 1; i < ndim; i++) {
-    int32_t dim1 = i;
-    for (int32_t dim0 = i - 1; dim0 >= 0; dim0--) {
-      int32_t a = perm[dim0], b = perm[dim1], cmp = 0;
-      for (int32_t k = 0; k < nops && cmp == 0; k++) {
-        int64_t s0 = st[k][a], s1 = st[k][b];
-        if (s0 == 0 || s1 == 0) continue;
-        if (s0 < s1) cmp = -1;
-        else if (s0 > s1) cmp = 1;
-        else if (shape[a] > shape[b]) cmp = 1;
-      }
-      if (cmp > 0) {
-        int32_t tmp = perm[dim0];
-        perm[dim0] = perm[dim1];
-        perm[dim1] = tmp;
-        dim1 = dim0;
-      } else if (cmp < 0) {
-        break;
-      }
-    }
-  }
-  bool inverted = true;
-  for (int32_t j = 0; j < ndim; j++) inverted = inverted && perm[j] == ndim - 1 - j;
-  if (inverted) {
-    tn__contiguous_strides(ndim, shape, out);
-    return;
-  }
-  int64_t next = 1;
-  for (int32_t j = 0; j < ndim; j++) {
-    out[perm[j]] = next;
-    next *= shape[perm[j]];
-  }
+  tn__dim_order order = {ndim, nops, shape, (const int64_t(*)[TN_MAX_DIMS])st, false, NULL};
+  tn__reorder_dims(&order, perm);
+  tn__strides_from_perm(ndim, shape, perm, out);
 }
 
 /* ----- advanced indexing (at::index / index_put_) ----- */

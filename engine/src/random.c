@@ -278,31 +278,10 @@ typedef struct {
   int64_t strides[TN_MAX_DIMS]; /* bytes */
 } run_order;
 
-static int order_should_swap(const tn_tensor *t, int32_t d0, int32_t d1) {
-  int64_t s0 = t->strides[d0], s1 = t->strides[d1];
-  if (s0 == 0 || s1 == 0) return 0;
-  if (s0 < s1) return -1;
-  if (s0 > s1) return 1;
-  return t->shape[d0] > t->shape[d1] ? 1 : 0;
-}
-
 static void order_init(const tn_tensor *t, run_order *o) {
   int32_t nd = t->ndim, perm[TN_MAX_DIMS];
-  for (int32_t i = 0; i < nd; i++) perm[i] = nd - 1 - i;
-  for (int32_t i = 1; i < nd; i++) {
-    int32_t dim1 = i;
-    for (int32_t dim0 = i - 1; dim0 >= 0; dim0--) {
-      int c = order_should_swap(t, perm[dim0], perm[dim1]);
-      if (c > 0) {
-        int32_t tmp = perm[dim0];
-        perm[dim0] = perm[dim1];
-        perm[dim1] = tmp;
-        dim1 = dim0;
-      } else if (c < 0) {
-        break;
-      }
-    }
-  }
+  tn__dim_order order = {nd, 1, t->shape, (const int64_t(*)[TN_MAX_DIMS])t->strides, false, NULL};
+  tn__reorder_dims(&order, perm);
   int64_t esize = (int64_t)tn__dtype_traits[t->dtype].size;
   int32_t n = 0;
   for (int32_t i = 0; i < nd; i++) {

@@ -174,37 +174,10 @@ typedef struct {
   const bool *skip;                      /* operands that do not vote (outputs to be allocated) */
 } ti_spec;
 
-/* TensorIteratorBase::reorder_dimensions's comparison. */
-static int ti_should_swap(const ti_spec *s, int32_t d0, int32_t d1) {
-  for (int32_t k = 0; k < s->nops; k++) {
-    if (s->skip && s->skip[k]) continue;
-    int64_t s0 = s->st[k][d0], s1 = s->st[k][d1];
-    if (s->reduction && k == 0 && ((s0 == 0) != (s1 == 0))) return s1 == 0 ? 1 : -1;
-    if (s0 == 0 || s1 == 0) continue;
-    if (s0 < s1) return -1;
-    if (s0 > s1) return 1;
-    if (s->shape[d0] > s->shape[d1]) return 1;
-  }
-  return 0;
-}
-
 /* perm[i]: the tensor dim iterated at position i (0 innermost). */
 static void ti_perm(const ti_spec *s, int32_t *perm) {
-  for (int32_t i = 0; i < s->ndim; i++) perm[i] = s->ndim - 1 - i;
-  for (int32_t i = 1; i < s->ndim; i++) {
-    int32_t dim1 = i;
-    for (int32_t dim0 = i - 1; dim0 >= 0; dim0--) {
-      int c = ti_should_swap(s, perm[dim0], perm[dim1]);
-      if (c > 0) {
-        int32_t tmp = perm[dim0];
-        perm[dim0] = perm[dim1];
-        perm[dim1] = tmp;
-        dim1 = dim0;
-      } else if (c < 0) {
-        break;
-      }
-    }
-  }
+  tn__dim_order o = {s->ndim, s->nops, s->shape, (const int64_t(*)[TN_MAX_DIMS])s->st, s->reduction, s->skip};
+  tn__reorder_dims(&o, perm);
 }
 
 static void ti_build(ti_t *it, const ti_spec *s, char *const *data) {

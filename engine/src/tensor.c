@@ -48,13 +48,8 @@ int tn__check_shape(int32_t ndim, const int64_t *shape) {
   for (int32_t d = 0; d < ndim; d++) {
     if (shape[d] < 0) {
       char buf[512];
-      size_t len = 0;
-      len += (size_t)snprintf(buf + len, sizeof buf - len, "[");
-      for (int32_t k = 0; k < ndim && len < sizeof buf - 32; k++)
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%lld", k ? ", " : "", (long long)shape[k]);
-      snprintf(buf + len, sizeof buf - len, "]");
       return tn__errorf(TN_ERROR_RUNTIME, "Trying to create tensor with negative dimension %lld: %s",
-                        (long long)shape[d], buf);
+                        (long long)shape[d], LIST(buf, ndim, shape));
     }
   }
   return 0;
@@ -106,10 +101,7 @@ tn_tensor *tn__new(int32_t ndim, const int64_t *shape, tn_dtype dtype) {
   size_t esize = tn__dtype_traits[dtype].size;
   if (numel < 0 || (uint64_t)numel > SIZE_MAX / esize / 2) {
     char buf[512];
-    size_t len = 0;
-    for (int32_t k = 0; k < ndim && len < sizeof buf - 32; k++)
-      len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%lld", k ? ", " : "", (long long)shape[k]);
-    return tn__error(TN_ERROR_RUNTIME, "Storage size calculation overflowed with sizes=[%s]", buf);
+    return tn__error(TN_ERROR_RUNTIME, "Storage size calculation overflowed with sizes=%s", LIST(buf, ndim, shape));
   }
   tn_tensor *t = header_new();
   if (!t) return NULL;
@@ -191,6 +183,55 @@ int64_t tn_stride(const tn_tensor *t, int64_t dim) {
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return -1;
   return t->ndim ? t->strides[d] : 1;
+}
+
+/* ----- TensorIterator's dimension order ----- */
+
+/* TensorIteratorBase::reorder_dimensions's comparison of two dims. */
+static int dims_should_swap(const tn__dim_order *o, int32_t d0, int32_t d1) {
+  for (int32_t k = 0; k < o->nops; k++) {
+    if (o->skip && o->skip[k]) continue;
+    int64_t s0 = o->strides[k][d0], s1 = o->strides[k][d1];
+    if (o->reduction && k == 0 && ((s0 == 0) != (s1 == 0))) return s1 == 0 ? 1 : -1;
+    if (s0 == 0 || s1 == 0) continue;
+    if (s0 < s1) return -1;
+    if (s0 > s1) return 1;
+    if (o->shape[d0] > o->shape[d1]) return 1;
+  }
+  return 0;
+}
+
+void tn__reorder_dims(const tn__dim_order *o, int32_t *perm) {
+  int32_t n = o->ndim;
+  for (int32_t i = 0; i < n; i++) perm[i] = n - 1 - i;
+  for (int32_t i = 1; i < n; i++) {
+    int32_t dim1 = i;
+    for (int32_t dim0 = i - 1; dim0 >= 0; dim0--) {
+      int c = dims_should_swap(o, perm[dim0], perm[dim1]);
+      if (c > 0) {
+        int32_t tmp = perm[dim0];
+        perm[dim0] = perm[dim1];
+        perm[dim1] = tmp;
+        dim1 = dim0;
+      } else if (c < 0) {
+        break;
+      }
+    }
+  }
+}
+
+void tn__strides_from_perm(int32_t ndim, const int64_t *shape, const int32_t *perm, int64_t *strides) {
+  bool c_order = true;
+  for (int32_t j = 0; j < ndim; j++) c_order = c_order && perm[j] == ndim - 1 - j;
+  if (c_order) {
+    tn__contiguous_strides(ndim, shape, strides);
+    return;
+  }
+  int64_t next = 1;
+  for (int32_t j = 0; j < ndim; j++) {
+    strides[perm[j]] = next;
+    next *= shape[perm[j]];
+  }
 }
 
 /* ----- the strided iterator ----- */

@@ -68,6 +68,9 @@ void tn__convert(void *dst, tn_dtype dst_dtype, int64_t dst_stride, const void *
 void *tn__error(tn_error_kind kind, const char *fmt, ...) TN_PRINTF(2, 3);
 /* Same, returning -1, for int-returning functions. */
 int tn__errorf(tn_error_kind kind, const char *fmt, ...) TN_PRINTF(2, 3);
+/* "[2, 3]", as c10 prints an IntArrayRef in messages; LIST(buf, ndim, v) for a char array buf. */
+const char *tn__format_int_list(char *buf, size_t n, int32_t ndim, const int64_t *v);
+#define LIST(buf, ndim, v) tn__format_int_list((buf), sizeof(buf), (ndim), (v))
 /* PyTorch's allocation failure message. */
 void *tn__error_alloc(size_t nbytes);
 
@@ -114,6 +117,24 @@ void tn__preserved_strides(const tn_tensor *t, int64_t *strides);
 int tn__check_no_internal_overlap(const tn_tensor *t);
 /* A copy of t in dtype, keeping t's layout when it is dense (clone's memory-format rule). */
 tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype);
+
+/* ----- TensorIterator's dimension order ----- */
+
+/* The operands TensorIterator::reorder_dimensions looks at: for each operand its strides (any unit,
+ * consistent within the operand; 0 where it is broadcast) in tensor dim order. */
+typedef struct tn__dim_order {
+  int32_t ndim, nops;
+  const int64_t *shape;
+  const int64_t (*strides)[TN_MAX_DIMS];
+  bool reduction;   /* operand 0 is a reduction output: its broadcast dims go outermost */
+  const bool *skip; /* operands that do not vote (outputs yet to be allocated); NULL: none */
+} tn__dim_order;
+
+/* perm[i] is the tensor dim iterated at position i (0 innermost): PyTorch's insertion sort from
+ * the C order with its three-way comparison (ambiguous pairs keep their order). */
+void tn__reorder_dims(const tn__dim_order *o, int32_t *perm);
+/* The strides TensorIterator gives a new tensor of `shape` iterated in the order perm. */
+void tn__strides_from_perm(int32_t ndim, const int64_t *shape, const int32_t *perm, int64_t *strides);
 
 /* ----- strided iteration over several operands ----- */
 
@@ -169,5 +190,41 @@ extern const tn__loop_fn tn__ew_unary[TN__EW_UNARY_COUNT][TN_DTYPE_COUNT];
 extern const char *const tn__ew_unary_kernel_name[TN__EW_UNARY_COUNT];
 /* where's loops over (out, cond, a, b), indexed by element size (1, 2, 4, 8). */
 extern const tn__loop_fn tn__ew_where[9];
+
+/* ----- autodiff hooks (autograd.c, autograd-formulas.c): ops record graph nodes through these ----- */
+
+/* Grad mode on and one of the tensors (NULL allowed) requires grad. */
+bool tn__ag_wants(const tn_tensor *a, const tn_tensor *b, const tn_tensor *c);
+/* Same for an in-place op on self (also true when self views a tensor that requires grad). */
+bool tn__ag_wants_inplace(const tn_tensor *self, const tn_tensor *other);
+/* Records out (a view of in made by the op PyTorch names name) and returns it; passes NULL through. */
+tn_tensor *tn__ag_view(const tn_tensor *in, tn_tensor *out, const char *name);
+/* Entry hooks: compute the op with grad mode off, then record its node. self: in-place target. */
+tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const tn_scalar *alpha, tn_tensor *self);
+tn_tensor *tn__ag_unary(int op, const tn_tensor *a, tn_tensor *self);
+tn_tensor *tn__ag_clamp(const tn_tensor *a, const tn_scalar *min, const tn_scalar *max, tn_tensor *self);
+tn_tensor *tn__ag_where(const tn_tensor *cond, const tn_tensor *a, const tn_tensor *b);
+/* op: "sum", "mean", "prod", "amax", "amin", "max", "min", "var", "std", "logsumexp", "norm",
+ * "vector_norm" */
+tn_tensor *tn__ag_reduce(const char *op, const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim,
+                         tn_dtype dtype, int64_t correction, double p);
+int tn__ag_max_dim(bool is_max, const tn_tensor *t, int64_t dim, bool keepdim, tn_tensor **values,
+                   tn_tensor **indices);
+tn_tensor *tn__ag_cumsum(const tn_tensor *t, int64_t dim, tn_dtype dtype);
+/* op: "mm", "mv", "dot", "bmm", "matmul", "outer" */
+tn_tensor *tn__ag_matmul(const char *op, const tn_tensor *a, const tn_tensor *b);
+tn_tensor *tn__ag_cat(bool stack, int32_t n, tn_tensor *const *tensors, int64_t dim);
+tn_tensor *tn__ag_repeat(const tn_tensor *t, int32_t nreps, const int64_t *reps);
+int tn__ag_split(int rc, const tn_tensor *t, tn_tensor **parts, int32_t n);
+tn_tensor *tn__ag_index_get(const tn_tensor *t, int32_t n, const tn_index *idx);
+int tn__ag_index_put_(tn_tensor *t, int32_t n, const tn_index *idx, const tn_tensor *value);
+/* which: 0 index_select, 1 gather, 2 masked_select (index is the mask, dim unused) */
+tn_tensor *tn__ag_gather_op(int which, const tn_tensor *t, int64_t dim, const tn_tensor *index);
+tn_tensor *tn__ag_copy_(tn_tensor *dst, const tn_tensor *src);
+tn_tensor *tn__ag_fill_(tn_tensor *t, tn_scalar value);
+/* which: 0 clone, 1 contiguous, 2 to(dtype, copy) */
+tn_tensor *tn__ag_clone(int which, const tn_tensor *t, tn_dtype dtype, bool copy);
+/* In-place ops: PyTorch's errors for leaves (and views of leaves) that require grad. */
+int tn__ag_check_inplace(const tn_tensor *self);
 
 #endif /* TN_INTERNAL_H */

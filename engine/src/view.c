@@ -8,16 +8,6 @@
 
 /* ----- helpers ----- */
 
-/* "[2, 3]" as c10 prints an IntArrayRef. */
-static const char *fmt_list(char *buf, size_t n, int32_t ndim, const int64_t *v) {
-  size_t len = (size_t)snprintf(buf, n, "[");
-  for (int32_t k = 0; k < ndim && len + 24 < n; k++)
-    len += (size_t)snprintf(buf + len, n - len, "%s%lld", k ? ", " : "", (long long)v[k]);
-  snprintf(buf + len, n - len, "]");
-  return buf;
-}
-
-#define LIST(buf, ndim, v) fmt_list((buf), sizeof(buf), (ndim), (v))
 
 /* A size list the caller forgot: Python would have raised a TypeError before getting here. */
 #define CHECK_LIST(n, p)                                                                                               \
