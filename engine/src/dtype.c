@@ -7,16 +7,16 @@
 static_assert(TN_DTYPE_COUNT == 10, "update tn__dtype_traits and the promotion table");
 
 const tn_dtype_traits tn__dtype_traits[TN_DTYPE_COUNT] = {
-    [TN_DTYPE_BOOL] = {"bool", "torch.bool", 1, false, false},
-    [TN_DTYPE_UINT8] = {"uint8", "torch.uint8", 1, false, false},
-    [TN_DTYPE_INT8] = {"int8", "torch.int8", 1, false, true},
-    [TN_DTYPE_INT16] = {"int16", "torch.int16", 2, false, true},
-    [TN_DTYPE_INT32] = {"int32", "torch.int32", 4, false, true},
-    [TN_DTYPE_INT64] = {"int64", "torch.int64", 8, false, true},
-    [TN_DTYPE_FLOAT16] = {"float16", "torch.float16", 2, true, true},
-    [TN_DTYPE_BFLOAT16] = {"bfloat16", "torch.bfloat16", 2, true, true},
-    [TN_DTYPE_FLOAT32] = {"float32", "torch.float32", 4, true, true},
-    [TN_DTYPE_FLOAT64] = {"float64", "torch.float64", 8, true, true},
+    [TN_DTYPE_BOOL] = {"bool", "torch.bool", 1, false, false, "Bool", "bool"},
+    [TN_DTYPE_UINT8] = {"uint8", "torch.uint8", 1, false, false, "Byte", "unsigned char"},
+    [TN_DTYPE_INT8] = {"int8", "torch.int8", 1, false, true, "Char", "signed char"},
+    [TN_DTYPE_INT16] = {"int16", "torch.int16", 2, false, true, "Short", "short int"},
+    [TN_DTYPE_INT32] = {"int32", "torch.int32", 4, false, true, "Int", "int"},
+    [TN_DTYPE_INT64] = {"int64", "torch.int64", 8, false, true, "Long", "long int"},
+    [TN_DTYPE_FLOAT16] = {"float16", "torch.float16", 2, true, true, "Half", "c10::Half"},
+    [TN_DTYPE_BFLOAT16] = {"bfloat16", "torch.bfloat16", 2, true, true, "BFloat16", "c10::BFloat16"},
+    [TN_DTYPE_FLOAT32] = {"float32", "torch.float32", 4, true, true, "Float", "float"},
+    [TN_DTYPE_FLOAT64] = {"float64", "torch.float64", 8, true, true, "Double", "double"},
 };
 
 size_t tn_dtype_size(tn_dtype d) { return tn__dtype_valid(d) ? tn__dtype_traits[d].size : 0; }

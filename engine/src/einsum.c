@@ -19,11 +19,6 @@ enum { NUM_LETTERS = 26, TOTAL_LABELS = 52, ELLIPSIS = 52 };
 static int label_to_subscript(char c) { return isupper((unsigned char)c) ? c - 'A' : c - 'a' + NUM_LETTERS; }
 static char subscript_to_label(int s) { return (char)(s < NUM_LETTERS ? s + 'A' : s - NUM_LETTERS + 'a'); }
 
-static const char *c10_name(tn_dtype d) {
-  static const char *const names[TN_DTYPE_COUNT] = {"Bool", "Byte",     "Char",     "Short", "Int",
-                                                    "Long", "Half",     "BFloat16", "Float", "Double"};
-  return tn__dtype_valid(d) ? names[d] : "Undefined";
-}
 
 /* ----- sum over a set of dims (at::sum: integers and bool sum to int64) ----- */
 
@@ -220,7 +215,7 @@ static tn_tensor *sumproduct_pair(tn_tensor *left, tn_tensor *right, const bool 
     }
   }
   if (l->dtype != r->dtype) {
-    tn__error(TN_ERROR_RUNTIME, "expected scalar type %s but found %s", c10_name(l->dtype), c10_name(r->dtype));
+    tn__error(TN_ERROR_RUNTIME, "expected scalar type %s but found %s", tn__scalar_type_name(l->dtype), tn__scalar_type_name(r->dtype));
     goto fail;
   }
   /* output: a (lro, lo, summed 1s, ro) contiguous block, permuted back to the original dim order */
@@ -235,7 +230,7 @@ static tn_tensor *sumproduct_pair(tn_tensor *left, tn_tensor *right, const bool 
   int64_t ksize = 1;
   for (int32_t i = 0; i < nsd; i++) ksize *= l->shape[sd[i]] != 1 ? l->shape[sd[i]] : r->shape[sd[i]];
   if (block->numel != 0 && ksize != 0 && (l->dtype == TN_DTYPE_FLOAT16 || l->dtype == TN_DTYPE_BOOL)) {
-    tn__error(TN_ERROR_RUNTIME, "\"bmm\" not implemented for '%s'", c10_name(l->dtype));
+    tn__error(TN_ERROR_RUNTIME, "\"bmm\" not implemented for '%s'", tn__scalar_type_name(l->dtype));
     tn_release(block);
     goto fail;
   }

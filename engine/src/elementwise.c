@@ -20,13 +20,6 @@
 
 /* ----- names PyTorch prints ----- */
 
-/* c10::ScalarType names ("not implemented for 'Float'", "Float did not match Double"). */
-static const char *const st_name[TN_DTYPE_COUNT] = {"Bool", "Byte",     "Char",  "Short", "Int",
-                                                    "Long", "Half",     "BFloat16", "Float", "Double"};
-/* caffe2::TypeMeta names (clamp_'s in-place message prints self.dtype() this way). */
-static const char *const meta_name[TN_DTYPE_COUNT] = {"bool",     "unsigned char", "signed char", "short int",
-                                                      "int",      "long int",      "c10::Half",   "c10::BFloat16",
-                                                      "float",    "double"};
 /* c10::Scalar::to<T>() names ("value cannot be converted to type int8_t without overflow"). */
 static const char *const cvt_name[TN_DTYPE_COUNT] = {"bool", "uint8_t",  "int8_t",       "int16_t", "int",
                                                      "int64_t", "at::Half", "at::BFloat16", "float",   "double"};
@@ -238,12 +231,12 @@ static bool can_cast(tn_dtype from, tn_dtype to) {
 }
 
 static int cast_error(tn_dtype from, tn_dtype to) {
-  return tn__errorf(TN_ERROR_RUNTIME, "result type %s can't be cast to the desired output type %s", st_name[from],
-                    st_name[to]);
+  return tn__errorf(TN_ERROR_RUNTIME, "result type %s can't be cast to the desired output type %s", tn__scalar_type_name(from),
+                    tn__scalar_type_name(to));
 }
 
 static int not_implemented(const char *kernel, tn_dtype d) {
-  return tn__errorf(TN_ERROR_RUNTIME, "\"%s\" not implemented for '%s'", kernel, st_name[d]);
+  return tn__errorf(TN_ERROR_RUNTIME, "\"%s\" not implemented for '%s'", kernel, tn__scalar_type_name(d));
 }
 
 static void format_shape(char *buf, size_t n, int32_t ndim, const int64_t *shape) {
@@ -344,7 +337,7 @@ static tn_tensor *binary_impl(int op, const tn_tensor *a, const tn_tensor *b, tn
   if (self && tn__check_no_internal_overlap(self) < 0) return NULL;
   if (op == TN_BINARY_POW && b->wrapped_number && self && self->dtype != common)
     /* pow_(scalar) is a unary op on base.to(common) that insists on one dtype */
-    return tn__error(TN_ERROR_RUNTIME, "Found dtype %s but expected %s", st_name[self->dtype], st_name[common]);
+    return tn__error(TN_ERROR_RUNTIME, "Found dtype %s but expected %s", tn__scalar_type_name(self->dtype), tn__scalar_type_name(common));
   int32_t ndim;
   int64_t shape[TN_MAX_DIMS];
   if (tn_broadcast_shapes(a->ndim, a->shape, b->ndim, b->shape, &ndim, shape) < 0) return NULL;
@@ -583,8 +576,8 @@ static tn_tensor *clamp_impl(const tn_tensor *a, const tn_scalar *min, const tn_
     rt = tn_result_type(a, probe);
     tn_release(probe);
     if (self && rt != self->dtype)
-      return tn__error(TN_ERROR_RUNTIME, "result type %s can't be cast to the desired output type %s", st_name[rt],
-                       meta_name[self->dtype]);
+      return tn__error(TN_ERROR_RUNTIME, "result type %s can't be cast to the desired output type %s", tn__scalar_type_name(rt),
+                       tn__cpp_type_name(self->dtype));
   }
   if (self && tn__check_no_internal_overlap(self) < 0) return NULL;
   int uop = min && max ? TN__EW_CLAMP : min ? TN__EW_CLAMPMIN : TN__EW_CLAMPMAX;
@@ -636,7 +629,7 @@ tn_tensor *tn_where(const tn_tensor *cond, const tn_tensor *a, const tn_tensor *
   if (check_args("where", b, "other", 3, NULL, NULL, 0) < 0) return NULL;
   if (cond->dtype != TN_DTYPE_BOOL && cond->dtype != TN_DTYPE_UINT8)
     return tn__error(TN_ERROR_RUNTIME, "where expected condition to be a boolean tensor, but got a tensor with dtype %s",
-                     st_name[cond->dtype]);
+                     tn__scalar_type_name(cond->dtype));
   int32_t n1, ndim;
   int64_t s1[TN_MAX_DIMS], shape[TN_MAX_DIMS];
   if (tn_broadcast_shapes(cond->ndim, cond->shape, a->ndim, a->shape, &n1, s1) < 0) return NULL;
@@ -675,7 +668,7 @@ static bool all_true(const tn_tensor *t) {
 /* torch.isclose(...).all(), built from the same ops PyTorch composes it from. */
 int tn_allclose(const tn_tensor *a, const tn_tensor *b, double rtol, double atol, bool equal_nan, bool *out) {
   if (check_args("allclose", a, "input", 1, b, "other", 2) < 0) return -1;
-  if (a->dtype != b->dtype) return tn__errorf(TN_ERROR_RUNTIME, "%s did not match %s", st_name[a->dtype], st_name[b->dtype]);
+  if (a->dtype != b->dtype) return tn__errorf(TN_ERROR_RUNTIME, "%s did not match %s", tn__scalar_type_name(a->dtype), tn__scalar_type_name(b->dtype));
   if (!(rtol >= 0)) return tn__errorf(TN_ERROR_RUNTIME, "rtol must be greater than or equal to zero, but got %g", rtol);
   if (!(atol >= 0)) return tn__errorf(TN_ERROR_RUNTIME, "atol must be greater than or equal to zero, but got %g", atol);
   tn_tensor *close = tn_binary(TN_BINARY_EQ, a, b);

@@ -9,16 +9,6 @@
 /* ----- helpers ----- */
 
 
-/* c10's ScalarType names, used in index_put_'s dtype message. */
-static const char *scalar_type_name(tn_dtype d) {
-  static const char *const names[TN_DTYPE_COUNT] = {
-      [TN_DTYPE_BOOL] = "Bool",    [TN_DTYPE_UINT8] = "Byte",        [TN_DTYPE_INT8] = "Char",
-      [TN_DTYPE_INT16] = "Short",  [TN_DTYPE_INT32] = "Int",         [TN_DTYPE_INT64] = "Long",
-      [TN_DTYPE_FLOAT16] = "Half", [TN_DTYPE_BFLOAT16] = "BFloat16", [TN_DTYPE_FLOAT32] = "Float",
-      [TN_DTYPE_FLOAT64] = "Double",
-  };
-  return tn__dtype_valid(d) ? names[d] : "Undefined";
-}
 
 static bool is_mask_dtype(tn_dtype d) { return d == TN_DTYPE_BOOL || d == TN_DTYPE_UINT8; }
 
@@ -919,7 +909,7 @@ static int advanced_index_put(tn_tensor *self, int32_t n, tn_tensor *const *indi
     return tn__errorf(TN_ERROR_RUNTIME,
                       "Index put requires the source and destination dtypes match, got %s for the destination and %s "
                       "for the source.",
-                      scalar_type_name(self->dtype), scalar_type_name(value->dtype));
+                      tn__scalar_type_name(self->dtype), tn__scalar_type_name(value->dtype));
   }
   int64_t count = tn__shape_numel(info.ndim, info.shape);
   if (count > 0) {

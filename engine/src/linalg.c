@@ -28,11 +28,6 @@ extern void dgesdd_(const char *jobz, const blasint *m, const blasint *n, double
 
 /* c10's ScalarType names, as PyTorch's messages print them. */
 
-static const char *c10_name(tn_dtype d) {
-  static const char *const names[TN_DTYPE_COUNT] = {"Bool", "Byte",     "Char",     "Short", "Int",
-                                                    "Long", "Half",     "BFloat16", "Float", "Double"};
-  return tn__dtype_valid(d) ? names[d] : "Undefined";
-}
 
 static bool fits_blas(int64_t v) { return v >= 0 && v <= INT_MAX; }
 
@@ -288,14 +283,14 @@ static mat_ref mref(const tn_tensor *t, int64_t rs, int64_t cs) { return (mat_re
 /* mm, mv, dot, bmm */
 
 static tn_tensor *not_implemented(const char *op, tn_dtype d) {
-  return tn__error(TN_ERROR_RUNTIME, "\"%s\" not implemented for '%s'", op, c10_name(d));
+  return tn__error(TN_ERROR_RUNTIME, "\"%s\" not implemented for '%s'", op, tn__scalar_type_name(d));
 }
 
 static bool product_dtype_ok(tn_dtype d) { return d != TN_DTYPE_FLOAT16 && d != TN_DTYPE_BOOL; }
 
 static tn_tensor *dtype_mismatch(tn_dtype expected, tn_dtype found) {
-  return tn__error(TN_ERROR_RUNTIME, "expected scalar type %s but found %s", c10_name(expected),
-                   c10_name(found));
+  return tn__error(TN_ERROR_RUNTIME, "expected scalar type %s but found %s", tn__scalar_type_name(expected),
+                   tn__scalar_type_name(found));
 }
 
 /* mm on matrices given by size and strides (matmul's folded operands reuse it). */
@@ -361,7 +356,7 @@ tn_tensor *tn_dot(const tn_tensor *a, const tn_tensor *b) {
     return tn__error(TN_ERROR_RUNTIME, "1D tensors expected, but got %dD and %dD tensors", a->ndim, b->ndim);
   if (a->dtype != b->dtype)
     return tn__error(TN_ERROR_RUNTIME, "dot : expected both vectors to have same dtype, but found %s and %s",
-                     c10_name(a->dtype), c10_name(b->dtype));
+                     tn__scalar_type_name(a->dtype), tn__scalar_type_name(b->dtype));
   if (a->shape[0] != b->shape[0])
     return tn__error(TN_ERROR_RUNTIME,
                      "inconsistent tensor size, expected tensor [%lld] and src [%lld] to have the same number of "
@@ -791,7 +786,7 @@ tn_tensor *tn_linalg_vector_norm(const tn_tensor *t, double ord, int32_t ndims, 
   if (!t) return tn__error(TN_ERROR_TYPE, "linalg_vector_norm(): argument 'input' must be Tensor, not NoneType");
   if (!tn_dtype_is_floating(t->dtype))
     return tn__error(TN_ERROR_RUNTIME, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got %s",
-                     c10_name(t->dtype));
+                     tn__scalar_type_name(t->dtype));
   uint32_t mask;
   if (dims_mask(t, ndims, dims, &mask) < 0) return NULL;
   if (isnan(ord)) ord = NAN;
@@ -817,7 +812,7 @@ tn_tensor *tn_norm(const tn_tensor *t, double p, int32_t ndims, const int64_t *d
   if (!t) return tn__error(TN_ERROR_TYPE, "norm(): argument 'input' must be Tensor, not NoneType");
   if (!tn_dtype_is_floating(t->dtype))
     return tn__error(TN_ERROR_RUNTIME, "norm(): input dtype should be either floating point or complex. Got %s instead.",
-                     c10_name(t->dtype));
+                     tn__scalar_type_name(t->dtype));
   uint32_t mask;
   if (dims_mask(t, ndims, dims, &mask) < 0) return NULL;
   /* at::norm fills an empty reduction with zeros, whatever the order */
@@ -937,10 +932,10 @@ static int matrix_norm_checks(const tn_tensor *t, int32_t ndims, const int64_t *
   if (!tn_dtype_is_floating(t->dtype))
     return tn__errorf(TN_ERROR_RUNTIME,
                       "linalg.matrix_norm: Expected a floating point or complex tensor as input. Got %s",
-                      c10_name(t->dtype));
+                      tn__scalar_type_name(t->dtype));
   if (!low_precision_ok && (t->dtype == TN_DTYPE_FLOAT16 || t->dtype == TN_DTYPE_BFLOAT16))
     return tn__errorf(TN_ERROR_RUNTIME, "linalg.matrix_norm: Low precision dtypes not supported. Got %s",
-                      c10_name(t->dtype));
+                      tn__scalar_type_name(t->dtype));
   if (ndims != 2) {
     char buf[256] = "";
     size_t len = 0;
@@ -1038,12 +1033,12 @@ tn_tensor *tn_linalg_solve(const tn_tensor *A, const tn_tensor *B) {
   if (!A || !B) return tn__error(TN_ERROR_TYPE, "linalg_solve(): argument is None");
   if (!tn_dtype_is_floating(A->dtype))
     return tn__error(TN_ERROR_RUNTIME, "linalg.solve: Expected a floating point or complex tensor as input. Got %s",
-                     c10_name(A->dtype));
+                     tn__scalar_type_name(A->dtype));
   if (A->dtype != B->dtype)
     return tn__error(TN_ERROR_RUNTIME,
                      "linalg.solve: Expected A and B to have the same dtype, but found A of type %s and B of type %s "
                      "instead",
-                     c10_name(A->dtype), c10_name(B->dtype));
+                     tn__scalar_type_name(A->dtype), tn__scalar_type_name(B->dtype));
   /* B is a (batch of) vector(s) when 1-D, or when its shape is A.shape[:-1] */
   bool vec = B->ndim == 1;
   if (!vec && B->ndim == A->ndim - 1 && A->ndim >= 1) {

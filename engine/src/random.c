@@ -160,15 +160,6 @@ uint64_t tn_generator_random64(tn_generator *g) {
 /* ------------------------------------------------------------------------------------------ */
 /* names PyTorch prints                                                                       */
 
-/* c10::ScalarType names ("not implemented for 'Long'"). */
-static const char *const scalar_type_name[TN_DTYPE_COUNT] = {
-    "Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "BFloat16", "Float", "Double",
-};
-/* caffe2::TypeMeta names ("from is out of bounds for signed char"). */
-static const char *const type_meta_name[TN_DTYPE_COUNT] = {
-    "bool", "unsigned char", "signed char", "short int", "int", "long int",
-    "c10::Half", "c10::BFloat16", "float", "double",
-};
 /* c10's checked_convert names ("value cannot be converted to type int8_t without overflow"). */
 static const char *const checked_convert_name[TN_DTYPE_COUNT] = {
     "bool", "uint8_t", "int8_t", "int16_t", "int", "int64_t", "at::Half", "at::BFloat16", "float", "double",
@@ -399,19 +390,19 @@ static double dtype_max(tn_dtype d) {
 /* uniform_impl_'s checks, in PyTorch's order. */
 static int uniform_checks(const tn_tensor *t, double from, double to) {
   if (!tn_dtype_is_floating(t->dtype))
-    return tn__errorf(TN_ERROR_RUNTIME, "\"check_uniform_bounds\" not implemented for '%s'", scalar_type_name[t->dtype]);
+    return tn__errorf(TN_ERROR_RUNTIME, "\"check_uniform_bounds\" not implemented for '%s'", tn__scalar_type_name(t->dtype));
   double max = dtype_max(t->dtype), min = -max;
   if (!(from >= min && from <= max))
-    return tn__errorf(TN_ERROR_RUNTIME, "from is out of bounds for %s", type_meta_name[t->dtype]);
+    return tn__errorf(TN_ERROR_RUNTIME, "from is out of bounds for %s", tn__cpp_type_name(t->dtype));
   if (!(to >= min && to <= max))
-    return tn__errorf(TN_ERROR_RUNTIME, "to is out of bounds for %s", type_meta_name[t->dtype]);
+    return tn__errorf(TN_ERROR_RUNTIME, "to is out of bounds for %s", tn__cpp_type_name(t->dtype));
   if (!(from <= to))
     return tn__errorf(TN_ERROR_RUNTIME, "uniform_ expects to return a [from, to) range, but found from=%g > to=%g", from, to);
   if (!(to - from <= max))
     return tn__errorf(TN_ERROR_RUNTIME,
                       "uniform_ expects to-from <= std::numeric_limits<%s>::max(), but found to=%g and from=%g "
                       "which result in to-from to exceed the limit",
-                      scalar_type_name[t->dtype], to, from);
+                      tn__scalar_type_name(t->dtype), to, from);
   return tn__check_no_internal_overlap(t);
 }
 
@@ -635,7 +626,7 @@ static void normal_run_bf16(void *vc, char *p, int64_t n, int64_t st) {
 static int normal_checks(const tn_tensor *t, double std) {
   if (!(std >= 0.0)) return tn__errorf(TN_ERROR_RUNTIME, "normal expects std >= 0.0, but found std %g", std);
   if (!tn_dtype_is_floating(t->dtype))
-    return tn__errorf(TN_ERROR_RUNTIME, "\"normal_kernel_cpu\" not implemented for '%s'", scalar_type_name[t->dtype]);
+    return tn__errorf(TN_ERROR_RUNTIME, "\"normal_kernel_cpu\" not implemented for '%s'", tn__scalar_type_name(t->dtype));
   if (t->numel >= 16 && tn_is_contiguous(t)) return 0;
   return tn__check_no_internal_overlap(t);
 }
@@ -770,7 +761,7 @@ static int64_t update_to(int64_t to, tn_dtype d) {
 }
 
 static int check_from_to_in_range(int64_t from, int64_t to_inc, tn_dtype d) {
-  const char *name = type_meta_name[d];
+  const char *name = tn__cpp_type_name(d);
   if (tn_dtype_is_floating(d)) {
     double max = dtype_max(d), min = -max;
     if (!((double)from >= min && (double)from <= max))

@@ -30,12 +30,6 @@
 /* ------------------------------------------------------------------------------------------ */
 /* element helpers                                                                            */
 
-/* c10's ScalarType names, which PyTorch's dtype error messages use. */
-static const char *scalar_type_name(tn_dtype d) {
-  static const char *names[TN_DTYPE_COUNT] = {"Bool", "Byte", "Char",     "Short", "Int",
-                                              "Long", "Half", "BFloat16", "Float", "Double"};
-  return tn__dtype_valid(d) ? names[d] : "Undefined";
-}
 
 static inline float h2f(uint16_t h) {
   uint32_t sign = (uint32_t)(h & 0x8000u) << 16, e = (h >> 10) & 0x1fu, m = h & 0x3ffu, bits;
@@ -880,12 +874,12 @@ tn_tensor *tn_mean(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool 
       return tn__error(TN_ERROR_RUNTIME,
                        "mean(): could not infer output dtype. Optional dtype must be either a floating point or "
                        "complex dtype. Got: %s",
-                       scalar_type_name(dtype));
+                       tn__scalar_type_name(dtype));
   } else if (!tn_dtype_is_floating(t->dtype)) {
     return tn__error(TN_ERROR_RUNTIME,
                      "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
                      "dtype. Got: %s",
-                     scalar_type_name(t->dtype));
+                     tn__scalar_type_name(t->dtype));
   }
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
@@ -899,7 +893,7 @@ tn_tensor *tn_prod(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool 
   tn_dtype out_dt = int_promoted(t->dtype, dtype);
   /* PyTorch 1.13 has no CPU prod kernel for the 16-bit types (empty inputs need none) */
   if ((out_dt == TN_DTYPE_FLOAT16 || out_dt == TN_DTYPE_BFLOAT16) && t->numel > 0)
-    return tn__error(TN_ERROR_RUNTIME, "\"prod_cpu\" not implemented for '%s'", scalar_type_name(out_dt));
+    return tn__error(TN_ERROR_RUNTIME, "\"prod_cpu\" not implemented for '%s'", tn__scalar_type_name(out_dt));
   tn_tensor *out = new_filled(r.out_ndim, r.out_shape, out_dt, 1.0);
   if (!out || t->numel == 0) return out;
   tn_tensor *in = as_dtype(t, out_dt);
@@ -1449,7 +1443,7 @@ static tn_tensor *cum_impl(const char *name, const tn_tensor *t, int64_t dim, tn
   tn_dtype out_dt = int_promoted(t->dtype, dtype);
   /* no such CPU kernels in PyTorch 1.13; 0-dim and empty inputs are copied without one */
   if ((out_dt == TN_DTYPE_BOOL || out_dt == TN_DTYPE_FLOAT16) && t->ndim > 0 && t->numel > 0)
-    return tn__error(TN_ERROR_RUNTIME, "\"%s_out_cpu\" not implemented for '%s'", name, scalar_type_name(out_dt));
+    return tn__error(TN_ERROR_RUNTIME, "\"%s_out_cpu\" not implemented for '%s'", name, tn__scalar_type_name(out_dt));
   tn_tensor *out = tn__new(t->ndim, t->shape, out_dt);
   if (!out || t->numel == 0) return out;
   if (t->ndim == 0) {

@@ -40,11 +40,19 @@ typedef struct tn_dtype_traits {
   size_t size;
   bool is_floating;
   bool is_signed;
+  const char *scalar_type_name; /* c10::ScalarType, as messages print it: "Float" */
+  const char *cpp_type_name;    /* caffe2::TypeMeta of the C++ type: "float", "long int" */
 } tn_dtype_traits;
 
 extern const tn_dtype_traits tn__dtype_traits[TN_DTYPE_COUNT];
 
 static inline bool tn__dtype_valid(tn_dtype d) { return d >= 0 && d < TN_DTYPE_COUNT; }
+static inline const char *tn__scalar_type_name(tn_dtype d) {
+  return tn__dtype_valid(d) ? tn__dtype_traits[d].scalar_type_name : "Undefined";
+}
+static inline const char *tn__cpp_type_name(tn_dtype d) {
+  return tn__dtype_valid(d) ? tn__dtype_traits[d].cpp_type_name : "Undefined";
+}
 
 /* Generic element access by dtype (the slow path; kernels specialise per dtype). Float→integer
  * conversions follow what x86 compilers make of PyTorch's casts, without C's undefined behaviour:

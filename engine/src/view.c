@@ -39,16 +39,6 @@ static int check_numel(int32_t ndim, const int64_t *shape) {
 /* a view of t with t's own geometry (PyTorch's alias()) */
 static tn_tensor *alias(const tn_tensor *t) { return tn__new_view(t, t->ndim, t->shape, t->strides, t->offset); }
 
-/* c10's ScalarType names, used in view(dtype)'s messages. */
-static const char *scalar_type_name(tn_dtype d) {
-  static const char *const names[TN_DTYPE_COUNT] = {
-      [TN_DTYPE_BOOL] = "Bool",     [TN_DTYPE_UINT8] = "Byte",     [TN_DTYPE_INT8] = "Char",
-      [TN_DTYPE_INT16] = "Short",   [TN_DTYPE_INT32] = "Int",      [TN_DTYPE_INT64] = "Long",
-      [TN_DTYPE_FLOAT16] = "Half",  [TN_DTYPE_BFLOAT16] = "BFloat16", [TN_DTYPE_FLOAT32] = "Float",
-      [TN_DTYPE_FLOAT64] = "Double",
-  };
-  return tn__dtype_valid(d) ? names[d] : "Undefined";
-}
 
 /* The type names expand() prints: "torch.FloatTensor" (bool and bfloat16 have no legacy name). */
 static const char *legacy_type_name(tn_dtype d) {
@@ -196,7 +186,7 @@ tn_tensor *tn_as_strided(const tn_tensor *t, int32_t ndim, const int64_t *shape,
       return tn__error(TN_ERROR_RUNTIME, "Storage size calculation overflowed with sizes=%s and strides=%s",
                        LIST(b1, ndim, shape), LIST(b2, ndim, strides));
   if (check_numel(ndim, shape) < 0) return NULL; /* zero strides allow huge sizes */
-  return tn__new_view(t, ndim, shape, strides, offset);
+  return tn__ag_view(t, tn__new_view(t, ndim, shape, strides, offset), "AsStridedBackward0");
 }
 
 tn_tensor *tn_view(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
@@ -207,7 +197,7 @@ tn_tensor *tn_view(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
     return tn__error(TN_ERROR_RUNTIME,
                      "view size is not compatible with input tensor's size and stride (at least one dimension spans "
                      "across two contiguous subspaces). Use .reshape(...) instead.");
-  return tn__new_view(t, ndim, size, stride, t->offset);
+  return tn__ag_view(t, tn__new_view(t, ndim, size, stride, t->offset), "ViewBackward0");
 }
 
 tn_tensor *tn_reshape(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
@@ -215,7 +205,7 @@ tn_tensor *tn_reshape(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
   int64_t size[TN_MAX_DIMS], stride[TN_MAX_DIMS];
   if (infer_size(ndim, shape, t->numel, size) < 0) return NULL;
   if (compute_stride(t->ndim, t->shape, t->strides, ndim, size, stride))
-    return tn__new_view(t, ndim, size, stride, t->offset);
+    return tn__ag_view(t, tn__new_view(t, ndim, size, stride, t->offset), "ReshapeAliasBackward0");
   /* a contiguous copy, viewed with the new shape (not a view of t) */
   tn_tensor *out = tn__new(t->ndim, t->shape, t->dtype);
   if (!out) return NULL;
@@ -226,7 +216,7 @@ tn_tensor *tn_reshape(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
   out->ndim = ndim;
   memcpy(out->shape, size, (size_t)ndim * sizeof *size);
   tn__contiguous_strides(ndim, size, out->strides);
-  return out;
+  return tn__ag_view(t, out, "UnsafeViewBackward0");
 }
 
 /* ----- transposes ----- */
@@ -237,19 +227,19 @@ tn_tensor *tn_transpose(const tn_tensor *t, int64_t dim0, int64_t dim1) {
   int64_t d1 = tn_wrap_dim(dim1, t->ndim);
   if (d1 < 0) return NULL;
   tn_tensor *out = alias(t);
-  if (!out || d0 == d1 || t->ndim == 0) return out;
+  if (!out || d0 == d1 || t->ndim == 0) return tn__ag_view(t, out, "TransposeBackward0");
   int64_t s = out->shape[d0], st = out->strides[d0];
   out->shape[d0] = out->shape[d1];
   out->strides[d0] = out->strides[d1];
   out->shape[d1] = s;
   out->strides[d1] = st;
-  return out;
+  return tn__ag_view(t, out, "TransposeBackward0");
 }
 
 tn_tensor *tn_t(const tn_tensor *t) {
   if (t->ndim > 2)
     return tn__error(TN_ERROR_RUNTIME, "t() expects a tensor with <= 2 dimensions, but self is %dD", (int)t->ndim);
-  return tn_transpose(t, 0, t->ndim < 2 ? 0 : 1);
+  return tn__ag_view(t, tn_transpose(t, 0, t->ndim < 2 ? 0 : 1), "TBackward0");
 }
 
 tn_tensor *tn_permute(const tn_tensor *t, int32_t ndim, const int64_t *dims) {
@@ -269,7 +259,7 @@ tn_tensor *tn_permute(const tn_tensor *t, int32_t ndim, const int64_t *dims) {
     shape[i] = t->shape[d];
     strides[i] = t->strides[d];
   }
-  return tn__new_view(t, ndim, shape, strides, t->offset);
+  return tn__ag_view(t, tn__new_view(t, ndim, shape, strides, t->offset), "PermuteBackward0");
 }
 
 /* ----- adding and removing dims ----- */
@@ -290,7 +280,7 @@ tn_tensor *tn_unsqueeze(const tn_tensor *t, int64_t dim) {
       j++;
     }
   }
-  return tn__new_view(t, t->ndim + 1, shape, strides, t->offset);
+  return tn__ag_view(t, tn__new_view(t, t->ndim + 1, shape, strides, t->offset), "UnsqueezeBackward0");
 }
 
 tn_tensor *tn_squeeze(const tn_tensor *t) {
@@ -302,13 +292,13 @@ tn_tensor *tn_squeeze(const tn_tensor *t) {
       strides[n] = t->strides[d];
       n++;
     }
-  return tn__new_view(t, n, shape, strides, t->offset);
+  return tn__ag_view(t, tn__new_view(t, n, shape, strides, t->offset), "SqueezeBackward0");
 }
 
 tn_tensor *tn_squeeze_dim(const tn_tensor *t, int64_t dim) {
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
-  if (t->ndim == 0 || t->shape[d] != 1) return alias(t);
+  if (t->ndim == 0 || t->shape[d] != 1) return tn__ag_view(t, alias(t), "SqueezeBackward1");
   int64_t shape[TN_MAX_DIMS], strides[TN_MAX_DIMS];
   int32_t n = 0;
   for (int32_t i = 0; i < t->ndim; i++)
@@ -317,7 +307,7 @@ tn_tensor *tn_squeeze_dim(const tn_tensor *t, int64_t dim) {
       strides[n] = t->strides[i];
       n++;
     }
-  return tn__new_view(t, n, shape, strides, t->offset);
+  return tn__ag_view(t, tn__new_view(t, n, shape, strides, t->offset), "SqueezeBackward1");
 }
 
 /* ----- broadcasting views ----- */
@@ -340,7 +330,7 @@ tn_tensor *tn_expand(const tn_tensor *t, int32_t ndim, const int64_t *sizes) {
       strides[i] = 0;
     }
     if (check_numel(ndim, shape) < 0) return NULL;
-    return tn__new_view(t, ndim, shape, strides, t->offset);
+    return tn__ag_view(t, tn__new_view(t, ndim, shape, strides, t->offset), "ExpandBackward0");
   }
   for (int32_t i = ndim - 1; i >= 0; i--) {
     int32_t offset = ndim - 1 - i, dim = t->ndim - 1 - offset;
@@ -371,7 +361,7 @@ tn_tensor *tn_expand(const tn_tensor *t, int32_t ndim, const int64_t *sizes) {
     if (shape[i] < 0) /* a negative target where the tensor had size 1: numel's check in ATen */
       return tn__error(TN_ERROR_RUNTIME, "numel: integer multiplication overflow");
   if (check_numel(ndim, shape) < 0) return NULL;
-  return tn__new_view(t, ndim, shape, strides, t->offset);
+  return tn__ag_view(t, tn__new_view(t, ndim, shape, strides, t->offset), "ExpandBackward0");
 }
 
 tn_tensor *tn_expand_as(const tn_tensor *t, const tn_tensor *other) { return tn_expand(t, other->ndim, other->shape); }
@@ -401,7 +391,7 @@ tn_tensor *tn_select(const tn_tensor *t, int64_t dim, int64_t index) {
       strides[n] = t->strides[i];
       n++;
     }
-  return tn__new_view(t, n, shape, strides, t->offset + wmul(index, t->strides[d]));
+  return tn__ag_view(t, tn__new_view(t, n, shape, strides, t->offset + wmul(index, t->strides[d])), "SelectBackward0");
 }
 
 /* at::slice after Python's slice unpacking: bounds clamp, step > 0. */
@@ -423,7 +413,7 @@ static tn_tensor *slice_impl(const tn_tensor *t, int64_t d, int64_t start, int64
   int64_t len = end - start;
   shape[d] = len / step + (len % step != 0);
   strides[d] = wmul(t->strides[d], step);
-  return tn__new_view(t, t->ndim, shape, strides, t->offset + wmul(start, t->strides[d]));
+  return tn__ag_view(t, tn__new_view(t, t->ndim, shape, strides, t->offset + wmul(start, t->strides[d])), "SliceBackward0");
 }
 
 tn_tensor *tn_slice(const tn_tensor *t, int64_t dim, bool has_start, int64_t start, bool has_stop, int64_t stop,
@@ -539,7 +529,7 @@ tn_tensor *tn_diagonal(const tn_tensor *t, int64_t offset, int64_t dim1_, int64_
   shape[n] = diag_size;
   strides[n] = (int64_t)((uint64_t)t->strides[dim1] + (uint64_t)t->strides[dim2]);
   n++;
-  return tn__new_view(t, n, shape, strides, storage_offset);
+  return tn__ag_view(t, tn__new_view(t, n, shape, strides, storage_offset), "DiagonalBackward0");
 }
 
 /* ----- view(dtype) ----- */
@@ -548,7 +538,7 @@ tn_tensor *tn_view_dtype(const tn_tensor *t, tn_dtype dtype) {
   if (!tn__dtype_valid(dtype)) return tn__error(TN_ERROR_TYPE, "view(): invalid dtype");
   if (dtype == t->dtype) return tn_retain((tn_tensor *)t);
   int64_t old_size = (int64_t)tn__dtype_traits[t->dtype].size, new_size = (int64_t)tn__dtype_traits[dtype].size;
-  const char *from = scalar_type_name(t->dtype), *to = scalar_type_name(dtype);
+  const char *from = tn__scalar_type_name(t->dtype), *to = tn__scalar_type_name(dtype);
   int64_t shape[TN_MAX_DIMS], strides[TN_MAX_DIMS], offset = t->offset;
   int32_t n = t->ndim;
   memcpy(shape, t->shape, (size_t)n * sizeof *shape);
@@ -630,6 +620,8 @@ static int check_list(const char *fn, int32_t n, tn_tensor *const *tensors) {
 
 tn_tensor *tn_cat(int32_t n, tn_tensor *const *tensors, int64_t dim) {
   if (check_list("cat", n, tensors) < 0) return NULL;
+  for (int32_t i = 0; i < n; i++)
+    if (tn__ag_wants(tensors[i], NULL, NULL)) return tn__ag_cat(false, n, tensors, dim);
   for (int32_t i = 0; i < n; i++)
     if (tensors[i]->ndim == 0)
       return tn__error(TN_ERROR_RUNTIME, "zero-dimensional tensor (at position %d) cannot be concatenated", (int)i);
