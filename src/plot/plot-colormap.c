@@ -312,8 +312,8 @@ static const PlotColor light_theme[PLOT_N_ROLES] = {
   [PLOT_ROLE_ACCENT2] = {0.835, 0.369, 0.000, 1}, /* vermillion */
   [PLOT_ROLE_ACCENT3] = {0.000, 0.620, 0.451, 1}, /* bluish green */
   [PLOT_ROLE_ACCENT4] = {0.800, 0.475, 0.655, 1}, /* reddish purple */
-  [PLOT_ROLE_ACCENT5] = {0.902, 0.624, 0.000, 1}, /* orange */
-  [PLOT_ROLE_ACCENT6] = {0.337, 0.706, 0.914, 1}, /* sky blue */
+  [PLOT_ROLE_ACCENT5] = {0.850, 0.550, 0.000, 1}, /* orange, darkened for white paper */
+  [PLOT_ROLE_ACCENT6] = {0.250, 0.600, 0.850, 1}, /* sky blue, darkened */
 };
 
 static const PlotColor dark_theme[PLOT_N_ROLES] = {

@@ -80,6 +80,10 @@ typedef struct {
 static bool
 add_point (PlotContourSet *s, double x, double y)
 {
+  /* a level through a grid vertex gives a zero-length segment: keep one copy of the point */
+  Line *cur = s->n_lines < s->cap_lines ? &s->lines[s->n_lines] : NULL;
+  if (cur && s->n_pts > cur->start && s->pts[2 * s->n_pts - 2] == x && s->pts[2 * s->n_pts - 1] == y)
+    return true;
   if (!grow ((void **) &s->pts, &s->cap_pts, (s->n_pts + 1) * 2, sizeof (double)))
     return false;
   s->pts[2 * s->n_pts] = x;
@@ -95,7 +99,7 @@ other_seg (const Work *w, int edge, int seg)
   return a == seg ? b : a;
 }
 
-/* Walks from segment `s` leaving through its end `from_end` (0/1 = which of its edges we start at). */
+/* Walks the chain of segments from segment `s`, starting at its edge number start_end (0 or 1). */
 static bool
 trace (PlotContourSet *set, Work *w, int s, int start_end, int level)
 {
@@ -116,6 +120,9 @@ trace (PlotContourSet *set, Work *w, int s, int start_end, int level)
     int nxt = other_seg (w, next_edge, s);
     if (nxt == first && nxt >= 0) {
       ln->closed = true;
+      if (set->n_pts - ln->start > 1 && set->pts[2 * set->n_pts - 2] == set->pts[2 * ln->start] &&
+          set->pts[2 * set->n_pts - 1] == set->pts[2 * ln->start + 1])
+        set->n_pts--; /* the closing point repeats the first */
       break;
     }
     if (!add_point (set, w->ept[2 * next_edge], w->ept[2 * next_edge + 1]))

@@ -36,6 +36,10 @@ set_error (char **error, const char *fmt, ...)
 typedef struct {
   FILE *fp;
   int err; /* errno of the first failed write */
+  /* SVG is collected in memory first, to renumber cairo's process-wide ids (below) */
+  bool to_memory;
+  unsigned char *buf;
+  size_t len, cap;
 } Sink;
 
 static cairo_status_t
@@ -44,6 +48,23 @@ write_cb (void *closure, const unsigned char *data, unsigned int length)
   Sink *s = closure;
   if (s->err)
     return CAIRO_STATUS_WRITE_ERROR;
+  if (s->to_memory) {
+    if (s->len + length > s->cap) {
+      size_t cap = s->cap ? s->cap : 65536;
+      while (cap < s->len + length)
+        cap *= 2;
+      unsigned char *b = realloc (s->buf, cap);
+      if (!b) {
+        s->err = ENOMEM;
+        return CAIRO_STATUS_WRITE_ERROR;
+      }
+      s->buf = b;
+      s->cap = cap;
+    }
+    memcpy (s->buf + s->len, data, length);
+    s->len += length;
+    return CAIRO_STATUS_SUCCESS;
+  }
   if (fwrite (data, 1, length, s->fp) != length) {
     s->err = errno ? errno : EIO;
     return CAIRO_STATUS_WRITE_ERROR;
@@ -52,6 +73,56 @@ write_cb (void *closure, const unsigned char *data, unsigned int length)
 }
 
 typedef enum { FMT_PNG, FMT_SVG, FMT_PDF } Format;
+
+/* cairo names SVG groups and images after counters shared by the whole process ("surface7",
+ * "image12"), so the same figure exported twice would differ. Renumber them in order of first
+ * appearance, in id="..." and in "#..." references, and write the result. */
+static void
+write_svg_normalised (Sink *s)
+{
+  static const char *const prefixes[] = {"surface", "image"};
+  enum { MAXMAP = 4096 };
+  unsigned long from[2][MAXMAP];
+  int nmap[2] = {0, 0};
+  size_t i = 0, n = s->len;
+  const char *b = (const char *) s->buf;
+  while (i < n && !s->err) {
+    size_t j = i;
+    int which = -1;
+    size_t plen = 0;
+    if ((b[i] == '"' || b[i] == '#') && i + 1 < n)
+      for (int p = 0; p < 2; p++) {
+        plen = strlen (prefixes[p]);
+        if (i + 1 + plen < n && memcmp (b + i + 1, prefixes[p], plen) == 0 && b[i + 1 + plen] >= '0' &&
+            b[i + 1 + plen] <= '9') {
+          which = p;
+          break;
+        }
+      }
+    if (which < 0) {
+      /* copy up to the next candidate character */
+      j = i + 1;
+      while (j < n && b[j] != '"' && b[j] != '#')
+        j++;
+      if (fwrite (b + i, 1, j - i, s->fp) != j - i)
+        s->err = errno ? errno : EIO;
+      i = j;
+      continue;
+    }
+    size_t d = i + 1 + plen;
+    unsigned long num = 0;
+    while (d < n && b[d] >= '0' && b[d] <= '9' && num < 100000000ul)
+      num = num * 10 + (unsigned long) (b[d++] - '0');
+    int k;
+    for (k = 0; k < nmap[which] && from[which][k] != num; k++)
+      ;
+    if (k == nmap[which] && k < MAXMAP)
+      from[which][nmap[which]++] = num;
+    if (fprintf (s->fp, "%c%s%d", b[i], prefixes[which], k + 1) < 0)
+      s->err = errno ? errno : EIO;
+    i = d;
+  }
+}
 
 static bool
 export (PlotFigure *fig, const char *path, Format fmt, double dpi, char **error)
@@ -107,6 +178,7 @@ export (PlotFigure *fig, const char *path, Format fmt, double dpi, char **error)
     surf = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, wpx, hpx);
     scale = dpi / 72;
   } else if (fmt == FMT_SVG) {
+    sink.to_memory = true;
     surf = cairo_svg_surface_create_for_stream (write_cb, &sink, wpt, hpt);
     cairo_svg_surface_set_document_unit (surf, CAIRO_SVG_UNIT_PT);
   } else {
@@ -132,6 +204,11 @@ export (PlotFigure *fig, const char *path, Format fmt, double dpi, char **error)
       st = cairo_surface_status (surf);
   }
   cairo_surface_destroy (surf);
+  if (sink.to_memory) {
+    if (st == CAIRO_STATUS_SUCCESS && !sink.err)
+      write_svg_normalised (&sink);
+    free (sink.buf);
+  }
   int werr = sink.err;
   if (fflush (sink.fp) != 0 && !werr)
     werr = errno ? errno : EIO;

@@ -4,6 +4,110 @@
 
 #include "plot.h"
 
+#include <math.h>
+#include <stdint.h>
+
+#include <pango/pangocairo.h>
+
+typedef enum {
+  IT_LINE,
+  IT_POLY,
+  IT_ARROW,
+  IT_TEXT,
+  IT_BOX,
+  IT_CONTOUR,
+  IT_FILLED,
+  IT_HEATMAP,
+} ItemKind;
+
+/* A contour label, placed at layout time: centre, angle and size of its rotated box (points). */
+typedef struct {
+  double cx, cy, angle, w, h;
+  char text[48];
+} ContourLabel;
+
+typedef struct {
+  ItemKind kind;
+  PlotLineStyle style;
+  bool has_edge;
+  PlotPaint fill, color;
+  double *xy; /* data points: line/polygon n points; arrow 2; text 1; box 2 (corner, size) */
+  int n;
+  char *markup; /* text, box text, arrow label */
+  char *label;  /* legend entry */
+  PlotAnchor anchor;
+  double size_pt, edge_w;
+  /* contours */
+  PlotContourSet *contours;
+  double *levels;
+  int n_levels;
+  bool label_levels;
+  ContourLabel *clabels;
+  int n_clabels, cap_clabels;
+  /* grids */
+  double *z;
+  int nx, ny;
+  double gx0, gx1, gy0, gy1;
+  PlotColormap cmap;
+  cairo_surface_t *image;
+  /* layout result for texts: top-left in points */
+  double tx, ty;
+  bool placed;
+} Item;
+
+struct PlotAxes {
+  PlotFigure *fig;
+  bool rect_mode;
+  double fx, fy, fw, fh;
+  int rows, cols, index;
+  double xlo, xhi, ylo, yhi;
+  bool xset, yset;
+  PlotScale xscale, yscale;
+  bool equal, grid, frame, legend;
+  char *title, *xlabel, *ylabel;
+  Item *items;
+  int n_items, cap_items;
+  bool has_cbar;
+  PlotColormap cbar_cmap;
+  double cbar_lo, cbar_hi;
+  char *cbar_label;
+  /* layout */
+  double px, py, pw, ph; /* plot area, points */
+  double lxlo, lxhi, lylo, lyhi; /* effective limits */
+  PlotTicks xt, yt;
+  PlotBox legend_box;
+  bool legend_placed;
+};
+
+struct PlotFigure {
+  double w, h;
+  PlotTheme theme;
+  char *title;
+  char *font_family;
+  double font_size;
+  PlotAxes **axes;
+  int n_axes, cap_axes;
+  /* last layout */
+  PlotPlacedLabel *labels;
+  int n_labels, cap_labels;
+  double *segs; /* arrow shafts */
+  int n_segs, cap_segs;
+  PlotBox *obst; /* markers */
+  int n_obst, cap_obst;
+  double lay_w, lay_h; /* size of the last layout, points */
+  PangoContext *pctx;
+};
+
+/* Grows *p (of *cap elements of elem bytes) to hold need elements; false when out of memory. */
+bool plot__grow (void **p, int *cap, int need, size_t elem);
+
+static inline bool
+finite2 (double a, double b)
+{
+  return isfinite (a) && isfinite (b);
+}
+
+
 /* Emits the polygons (CCW, x y interleaved) covering the region where the piecewise-linear
  * interpolation of z is >= lo, each cell split into 4 triangles around its centre average (the
  * same rule the contour lines use for saddles). */

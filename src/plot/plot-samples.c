@@ -77,17 +77,19 @@ fig_unit_circle (void)
     cy[k] = sin (2 * M_PI * k / 200);
   }
   PlotLineStyle c = plot_line_style (PLOT_ROLE_FOREGROUND, 1.2);
-  plot_axes_add_line (ax, cx, cy, 201, &c, "‖<i>d</i>‖ = 1");
+  plot_axes_add_line (ax, cx, cy, 201, &c, NULL);
+  plot_axes_add_text (ax, -0.72, 0.72, "‖<i>d</i>‖ = 1", PLOT_ANCHOR_SE,
+                      plot_paint_role (PLOT_ROLE_FOREGROUND), 0);
   double gx = 0.6, gy = 0.8;
   PlotLineStyle g = plot_line_style (PLOT_ROLE_ACCENT2, 1.6);
   plot_axes_add_arrow (ax, 0, 0, gx, gy, &g, "<i>g</i>/‖<i>g</i>‖");
   PlotLineStyle d = plot_line_style (PLOT_ROLE_ACCENT1, 1.6);
   plot_axes_add_arrow (ax, 0, 0, -gx, -gy, &d, "−<i>g</i>/‖<i>g</i>‖");
-  PlotLineStyle m = plot_line_style (PLOT_ROLE_ACCENT1, 0);
-  m.marker = PLOT_MARKER_SQUARE;
-  double mx = -gx, my = -gy;
-  plot_axes_add_line (ax, &mx, &my, 1, &m, "steepest descent");
-  plot_axes_set_legend (ax, true);
+  PlotLineStyle m = plot_line_style (PLOT_ROLE_FOREGROUND, 0);
+  m.marker = PLOT_MARKER_CIRCLE;
+  m.marker_size_pt = 4;
+  double mx = 0, my = 0;
+  plot_axes_add_line (ax, &mx, &my, 1, &m, NULL);
   return fig;
 }
 

@@ -36,9 +36,9 @@ linear_ticks (double lo, double hi, int target, PlotTicks *out)
   int best_e = 0, best_m = 0, best_count = 0;
   double best_score = INFINITY;
   /* Scan the 1-2-5 steps around the ideal one; keep the count closest to target (at least 2),
-   * preferring the larger step on ties (fewer, rounder labels). */
-  for (int e = e0 + 1; e >= e0 - 1; e--)
-    for (int mi = 2; mi >= 0; mi--) {
+   * preferring the smaller step on ties (-2..2 gets 5 labels rather than 3). */
+  for (int e = e0 - 1; e <= e0 + 1; e++)
+    for (int mi = 0; mi < 3; mi++) {
       double step = scaled (mantissas[mi], e);
       double k0 = ceil (lo / step - 1e-9), k1 = floor (hi / step + 1e-9);
       double count = k1 - k0 + 1;
@@ -204,15 +204,15 @@ plot_format_tick (double value, double step, bool log_decade, char *buf, size_t 
       append_power (buf, size, k);
     return buf;
   }
-  if (value == 0) {
+  if (!(step > 0) || !isfinite (step))
+    step = fabs (value);
+  if (value == 0 || fabs (value) < step * 1e-9) { /* rounding residue of a zero tick */
     snprintf (buf, size, "0");
     return buf;
   }
-  if (!(step > 0) || !isfinite (step))
-    step = fabs (value);
   int e = (int) floor (log10 (step) + 1e-9);
   double av = fabs (value);
-  if (av >= 1e6 || av < 1e-4) {
+  if (av >= 1e6 || step < 1e-4) {
     /* m×10ⁿ with as many mantissa decimals as the step needs. */
     int ev = (int) floor (log10 (av) + 1e-12);
     double mant = value / scaled (1, ev);

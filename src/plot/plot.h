@@ -234,7 +234,8 @@ void plot_figure_render(PlotFigure *fig, cairo_t *cr, double width_px, double he
                         double scale);
 /* The labels placed by the last render (boxes in points at scale 1). */
 const PlotPlacedLabel *plot_figure_get_labels(const PlotFigure *fig, int *n);
-/* Arrow shafts of the last render, as segments in points: n segments of 4 doubles (x0 y0 x1 y1). */
+/* Arrows of the last render as segments in points, n segments of 4 doubles (x0 y0 x1 y1): for each
+ * arrow its whole length from tail to tip, then the three edges of its head. */
 const double *plot_figure_get_arrow_segments(const PlotFigure *fig, int *n);
 /* Lays out and places labels for a size in points without drawing anything visible. */
 void plot_figure_layout(PlotFigure *fig, double width_pt, double height_pt);
