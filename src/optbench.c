@@ -2,12 +2,17 @@
  * the workbench window. Other tools and tests rely on the exact forms listed in --help. */
 #include "optbench-config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tn.h"
 #include "runner.h"
+#include "bench.h"
+#if OPTBENCH_HAVE_GUI
+#include "ob-app.h"
+#endif
 
 static void print_help(FILE *out) {
   fputs("Usage:\n"
@@ -27,6 +32,13 @@ static int not_available(const char *what) {
   return 2;
 }
 
+
+/* Ctrl-C raises KeyboardInterrupt in the running code, as in CPython (an atomic store: safe here). */
+static rn_interp *volatile running_interp;
+static void on_sigint(int sig) {
+  (void)sig;
+  if (running_interp) rn_interrupt(running_interp);
+}
 
 /* optbench run [--timeout SECONDS] FILE.py | -  */
 static int cmd_run(int argc, char **argv) {
@@ -84,7 +96,17 @@ static int cmd_run(int argc, char **argv) {
     return 2;
   }
   rn_set_timeout(in, timeout);
+  running_interp = in;
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, &old);
   int rc = rn_run(in, src, strcmp(path, "-") == 0 ? "<stdin>" : path);
+  sigaction(SIGINT, &old, NULL);
+  running_interp = NULL;
+  /* like CPython, an uncaught KeyboardInterrupt exits with 128 + SIGINT */
+  if (rc == 1 && rn_exception_type(in) && strcmp(rn_exception_type(in), "KeyboardInterrupt") == 0) rc = 130;
   fflush(stdout);
   rn_free(in);
   free(src);
@@ -102,12 +124,20 @@ int main(int argc, char **argv) {
   }
   if (argc >= 2 && strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
   if (argc >= 2 && strcmp(argv[1], "export-figures") == 0) return not_available("'optbench export-figures'");
-  if (argc >= 2 && strcmp(argv[1], "bench") == 0) return not_available("'optbench bench'");
+  if (argc >= 2 && strcmp(argv[1], "bench") == 0) return ob_bench_main(argc - 1, argv + 1);
+#if OPTBENCH_HAVE_GUI
+  if (argc >= 2 && strcmp(argv[1], "lessons") == 0) return ob_app_print_lessons(stdout);
+#else
   if (argc >= 2 && strcmp(argv[1], "lessons") == 0) return not_available("'optbench lessons'");
+#endif
   if (argc >= 2 && argv[1][0] != '-') {
     fprintf(stderr, "optbench: unknown command '%s'\n", argv[1]);
     print_help(stderr);
     return 2;
   }
-  return not_available("the workbench window");
+#if OPTBENCH_HAVE_GUI
+  return ob_app_main(argc, argv); /* no arguments, --lesson, --presentation, --screenshot */
+#else
+  return not_available("the workbench window (this build has no GUI)");
+#endif
 }

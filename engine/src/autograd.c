@@ -26,7 +26,8 @@ bool tn__ag_grad_off(void) { return grad_off; }
 
 /* ----- metadata hung on tensors ----- */
 
-static uint64_t next_seq = 1;
+/* PyTorch's sequence numbers are per thread too: they order the backward of one thread's graph. */
+static _Thread_local uint64_t next_seq = 1;
 
 static void meta_free(tn_autograd_meta *m) {
   if (!m) return;
@@ -60,7 +61,7 @@ bool tn__ag_requires_grad(const tn_tensor *t) {
 
 bool tn_requires_grad(const tn_tensor *t) { return tn__ag_requires_grad(t); }
 
-bool tn_is_leaf(const tn_tensor *t) { return !(t->autograd && t->autograd->grad_fn); }
+bool tn_is_leaf(const tn_tensor *t) { return !t || !(t->autograd && t->autograd->grad_fn); }
 
 bool tn__ag_wants(const tn_tensor *a, const tn_tensor *b, const tn_tensor *c) {
   if (grad_off) return false;
@@ -188,6 +189,7 @@ void tn__node_release(tn_node *n) {
     tn_release(x->buf);
     if (x->fn) tn__node_release(x->fn);
     free(x->sizes);
+    free(x->spec);
     free(x->next);
     if (x->nidx) {
       for (int32_t i = 0; i < x->nidx; i++) tn_release(x->idx[i].tensor);
@@ -245,10 +247,11 @@ bool tn__node_any_next(const tn_node *n) {
 
 /* Save a tensor for backward: the data (a detached alias sharing storage and version counter),
  * and what the unpacked tensor's grad_fn must be when create_graph needs it. */
-int tn__node_save(tn_node *n, const tn_tensor *t, bool is_output, const char *name) {
+int tn__node_save_if(tn_node *n, const tn_tensor *t, bool is_output, const char *name, bool needed) {
   assert(n->nsaved < TN__MAX_SAVED);
   tn__saved *s = &n->saved[n->nsaved++];
   s->name = name;
+  if (!needed) return 0; /* an undefined slot: what PyTorch does not save cannot be found modified */
   s->version = tn_version(t);
   s->is_output = is_output;
   s->defined = true;
@@ -291,6 +294,10 @@ static const char freed_message[] =
     "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
     "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if "
     "you need to access saved tensors after calling backward.";
+
+int tn__node_save(tn_node *n, const tn_tensor *t, bool is_output, const char *name) {
+  return tn__node_save_if(n, t, is_output, name, true);
+}
 
 /* The saved tensor, checked against in-place modification; with grad mode on it is re-attached to
  * its graph so that the formula's ops are recorded. */
@@ -416,6 +423,19 @@ tn_tensor *tn__ag_view_positions(const tn_tensor *in, const tn_tensor *out) {
     r = tn_zeros(out->ndim, out->shape, TN_OPTS(TN_DTYPE_INT64));
     goto done;
   }
+  {
+    /* out must lie inside in's span (as_strided can reach elsewhere in the storage) */
+    int64_t first = out->offset - lo, last = first, span = (int64_t)(pb->storage->nbytes / sizeof(int64_t));
+    for (int32_t d = 0; d < out->ndim; d++) {
+      if (out->strides[d] < 0) first = -1;
+      last += (out->shape[d] - 1) * out->strides[d];
+    }
+    if (first < 0 || last >= span) {
+      tn__error(TN_ERROR_NOT_IMPLEMENTED,
+                "autodiff of a view that reaches outside the elements of its input is not supported");
+      goto done;
+    }
+  }
   pv = tn__new_view(pb, out->ndim, out->shape, out->strides, out->offset - lo);
   if (!pv) goto done;
   r = tn_clone(pv);
@@ -475,11 +495,14 @@ tn_tensor *tn__ag_view(const tn_tensor *in, tn_tensor *out, const char *name) {
 /* ----- in-place: rebasing history ----- */
 
 static int check_inplace(const tn_tensor *self) {
-  if (self->requires_grad && tn_is_leaf(self))
-    return tn__errorf(TN_ERROR_RUNTIME, "a leaf Variable that requires grad is being used in an in-place operation.");
-  if (self->view_base && self->view_base->requires_grad && tn_is_leaf(self->view_base))
+  /* PyTorch's order: a view that requires grad of a leaf base first (the base itself need not
+   * require grad), then a leaf */
+  if (self->view_base && tn_is_leaf(self->view_base) &&
+      (tn__ag_requires_grad(self) || self->view_base->requires_grad))
     return tn__errorf(TN_ERROR_RUNTIME,
                       "a view of a leaf Variable that requires grad is being used in an in-place operation.");
+  if (self->requires_grad && tn_is_leaf(self))
+    return tn__errorf(TN_ERROR_RUNTIME, "a leaf Variable that requires grad is being used in an in-place operation.");
   return 0;
 }
 
@@ -993,7 +1016,7 @@ static void free_roots(int32_t n, tn__edge *roots, tn_tensor **root_grads) {
 
 int tn_backward_multi(int32_t n, tn_tensor *const *tensors, tn_tensor *const *grads, bool retain_graph,
                       bool create_graph) {
-  if (n <= 0) return tn__errorf(TN_ERROR_RUNTIME, "backward(): no tensors given");
+  if (n <= 0 || !tensors) return tn__errorf(TN_ERROR_RUNTIME, "backward(): no tensors given");
   tn__edge *roots = calloc((size_t)n, sizeof *roots);
   tn_tensor **rg = calloc((size_t)n, sizeof *rg);
   if (!roots || !rg) {
@@ -1015,7 +1038,8 @@ int tn_backward(tn_tensor *t, const tn_tensor *gradient, bool retain_graph, bool
 int tn_autograd_grad(int32_t nout, tn_tensor *const *outputs, tn_tensor *const *grad_outputs, int32_t nin,
                      tn_tensor *const *inputs, bool retain_graph, bool create_graph, bool allow_unused,
                      tn_tensor **results) {
-  if (nout <= 0 || nin <= 0) return tn__errorf(TN_ERROR_RUNTIME, "grad requires non-empty inputs.");
+  if (nout <= 0 || nin <= 0 || !outputs || !inputs || !results)
+    return tn__errorf(TN_ERROR_RUNTIME, "grad requires non-empty inputs.");
   for (int32_t i = 0; i < nin; i++) {
     results[i] = NULL;
     if (!inputs[i]) return tn__errorf(TN_ERROR_TYPE, "grad(): input %d is None", (int)i);
@@ -1050,6 +1074,8 @@ int tn_autograd_grad(int32_t nout, tn_tensor *const *outputs, tn_tensor *const *
       }
       goto done;
     }
+  }
+  for (int32_t i = 0; i < nin; i++) {
     results[i] = caps[i].grad;
     caps[i].grad = NULL;
   }

@@ -39,6 +39,7 @@ typedef enum tn__node_kind {
   TN__K_FILL,       /* fill_/zero_ */
   TN__K_INDEX_PUT,  /* aux: positions written */
   TN__K_COPYSLICES, /* aux: the view's positions in its base; fn: the in-place op's node */
+  TN__K_EINSUM,     /* spec: "ab,bc->ac" without spaces, operands saved */
   TN__K_COUNT
 } tn__node_kind;
 
@@ -85,6 +86,7 @@ struct tn_node {
   int32_t ndims;
   int64_t dims[TN_MAX_DIMS];
   int64_t *sizes;
+  char *spec;
   tn_tensor *aux, *aux2;
   int32_t nidx;
   tn_index *idx;
@@ -120,6 +122,7 @@ tn__edge tn__ag_edge(tn_tensor *t);
 void tn__node_set_next(tn_node *n, int32_t i, const tn_tensor *t);
 bool tn__node_any_next(const tn_node *n);
 int tn__node_save(tn_node *n, const tn_tensor *t, bool is_output, const char *name);
+int tn__node_save_if(tn_node *n, const tn_tensor *t, bool is_output, const char *name, bool needed);
 tn_tensor *tn__node_unpack(tn_node *n, int32_t i);
 int tn__ag_set_history(tn_tensor *out, tn_node *n);
 tn_tensor *tn__ag_finish(tn_node *n, tn_tensor *out);
@@ -128,6 +131,10 @@ tn_tensor *tn__ag_view_positions(const tn_tensor *in, const tn_tensor *out);
 tn_node *tn__ag_view_node(tn_tensor *in, const tn_tensor *out, const char *name);
 tn_tensor *tn__ag_sum_to(tn_tensor *g, int32_t ndim, const int64_t *shape);
 bool tn__ag_grad_off(void);
+/* Grad mode off for the duration of a forward recomputation. */
+static inline bool off_begin(void) { return !tn_set_grad_enabled(false); }
+static inline void off_end(bool was_off) { tn_set_grad_enabled(!was_off); }
+
 /* The backward formula: gradients for each next edge (NULL where none) from the output's. */
 int tn__node_apply(tn_node *n, tn_tensor *grad, tn_tensor **out);
 

@@ -99,6 +99,7 @@ int tn__copy_raw(tn_tensor *dst, const tn_tensor *src) {
 }
 
 tn_tensor *tn_copy_(tn_tensor *dst, const tn_tensor *src) {
+  if (tn__ag_wants_inplace(dst, src)) return tn__ag_copy_(dst, src);
   if (check_broadcast_to(src, dst) < 0) return NULL;
   if (tn__copy_raw(dst, src) < 0) return NULL;
   tn_bump_version(dst);
@@ -118,6 +119,7 @@ static void fill_loop(void *ctx, int64_t n, char **data, const int64_t *strides)
 }
 
 tn_tensor *tn_fill_(tn_tensor *t, tn_scalar value) {
+  if (tn__ag_wants_inplace(t, NULL)) return tn__ag_fill_(t, value);
   fill_ctx c = {.dtype = t->dtype};
   tn__store_scalar(c.value, t->dtype, value);
   size_t size = tn__dtype_traits[t->dtype].size;
@@ -202,9 +204,13 @@ tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype) {
   return out;
 }
 
-tn_tensor *tn_clone(const tn_tensor *t) { return tn__clone_as(t, t->dtype); }
+tn_tensor *tn_clone(const tn_tensor *t) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_clone(0, t, t->dtype, false);
+  return tn__clone_as(t, t->dtype);
+}
 
 tn_tensor *tn_contiguous(const tn_tensor *t) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_clone(1, t, t->dtype, false);
   if (tn_is_contiguous(t)) return tn_retain((tn_tensor *)t);
   tn_tensor *out = tn__new(t->ndim, t->shape, t->dtype);
   if (!out) return NULL;
@@ -216,6 +222,7 @@ tn_tensor *tn_contiguous(const tn_tensor *t) {
 }
 
 tn_tensor *tn_to_dtype(const tn_tensor *t, tn_dtype dtype, bool copy) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_clone(2, t, dtype, copy);
   if (!tn__dtype_valid(dtype)) return tn__error(TN_ERROR_TYPE, "to() received an invalid combination of arguments");
   if (dtype == t->dtype && !copy) return tn_retain((tn_tensor *)t);
   return tn__clone_as(t, dtype);

@@ -277,6 +277,8 @@ tn_tensor *tn_einsum(const char *equation, int32_t num_ops, tn_tensor *const *op
                                      "least one operand and its subscripts list");
   for (int32_t i = 0; i < num_ops; i++)
     if (!operands[i]) return tn__error(TN_ERROR_TYPE, "einsum(): operands must be tensors");
+  for (int32_t i = 0; i < num_ops; i++)
+    if (tn__ag_wants(operands[i], NULL, NULL)) return tn__ag_einsum(equation, num_ops, operands);
   size_t eqlen = strlen(equation);
   const char *arrow = strstr(equation, "->");
   size_t lhs_len = arrow ? (size_t)(arrow - equation) : eqlen;

@@ -443,12 +443,14 @@ static bool bop_valid(tn_binary_op op) { return op >= 0 && op < TN_BINARY_COUNT;
 
 tn_tensor *tn_binary(tn_binary_op op, const tn_tensor *a, const tn_tensor *b) {
   if (!bop_valid(op)) return tn__error(TN_ERROR_RUNTIME, "invalid binary op %d", (int)op);
+  if (tn__ag_wants(a, b, NULL)) return tn__ag_binary(op, a, b, NULL, NULL);
   return binary_impl(op, a, b, NULL, NULL);
 }
 
 tn_tensor *tn_binary_(tn_binary_op op, tn_tensor *a, const tn_tensor *b) {
   if (!bop_valid(op)) return tn__error(TN_ERROR_RUNTIME, "invalid binary op %d", (int)op);
   if (!a) return check_args(binary_names[op], a, "input", 1, b, "other", 2), NULL;
+  if (tn__ag_wants_inplace(a, b)) return tn__ag_binary(op, a, b, NULL, a);
   return binary_impl(op, a, b, a, NULL);
 }
 
@@ -469,6 +471,8 @@ static tn_scalar negate_scalar(tn_scalar s) {
 }
 
 static tn_tensor *add_sub_alpha(bool sub, const tn_tensor *a, const tn_tensor *b, tn_scalar alpha, tn_tensor *self) {
+  if (self ? tn__ag_wants_inplace(self, b) : tn__ag_wants(a, b, NULL))
+    return tn__ag_binary(sub ? TN_BINARY_SUB : TN__EW_ADD_ALPHA, a, b, &alpha, self);
   if (sub) {
     /* sub's own checks come first */
     if (check_args("sub", a, "input", 1, b, "other", 2) < 0) return NULL;
@@ -545,10 +549,14 @@ static tn_tensor *unary_impl(tn_unary_op op, const tn_tensor *a, tn_tensor *self
   return r;
 }
 
-tn_tensor *tn_unary(tn_unary_op op, const tn_tensor *a) { return unary_impl(op, a, NULL); }
+tn_tensor *tn_unary(tn_unary_op op, const tn_tensor *a) {
+  if (tn__ag_wants(a, NULL, NULL)) return tn__ag_unary(op, a, NULL);
+  return unary_impl(op, a, NULL);
+}
 
 tn_tensor *tn_unary_(tn_unary_op op, tn_tensor *a) {
   if (!a) return check_args(tn_unary_op_name(op), a, "input", 1, NULL, NULL, 0), NULL;
+  if (tn__ag_wants_inplace(a, NULL)) return tn__ag_unary(op, a, a);
   return unary_impl(op, a, a);
 }
 
@@ -614,17 +622,20 @@ static tn_tensor *clamp_impl(const tn_tensor *a, const tn_scalar *min, const tn_
 }
 
 tn_tensor *tn_clamp(const tn_tensor *a, const tn_scalar *min, const tn_scalar *max) {
+  if (tn__ag_wants(a, NULL, NULL)) return tn__ag_clamp(a, min, max, NULL);
   return clamp_impl(a, min, max, NULL);
 }
 
 tn_tensor *tn_clamp_(tn_tensor *a, const tn_scalar *min, const tn_scalar *max) {
   if (!a) return check_args("clamp_", a, "input", 1, NULL, NULL, 0), NULL;
+  if (tn__ag_wants_inplace(a, NULL)) return tn__ag_clamp(a, min, max, a);
   return clamp_impl(a, min, max, a);
 }
 
 /* ----- where ----- */
 
 tn_tensor *tn_where(const tn_tensor *cond, const tn_tensor *a, const tn_tensor *b) {
+  if (tn__ag_wants(a, b, NULL) && cond) return tn__ag_where(cond, a, b);
   if (check_args("where", cond, "condition", 1, a, "input", 2) < 0) return NULL;
   if (check_args("where", b, "other", 3, NULL, NULL, 0) < 0) return NULL;
   if (cond->dtype != TN_DTYPE_BOOL && cond->dtype != TN_DTYPE_UINT8)

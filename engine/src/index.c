@@ -639,6 +639,7 @@ static tn_tensor *apply_slicing(const tn_tensor *self, int32_t n, const tn_index
 }
 
 tn_tensor *tn_index_get(const tn_tensor *t, int32_t n, const tn_index *idx) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_index_get(t, n, idx);
   if (n < 0 || (n > 0 && !idx)) return tn__error(TN_ERROR_TYPE, "invalid index");
   /* get_item's single-index shortcuts (no "too many indices" check for them) */
   if (n == 1) {
@@ -934,6 +935,7 @@ static int advanced_index_put(tn_tensor *self, int32_t n, tn_tensor *const *indi
 }
 
 int tn_index_put_(tn_tensor *t, int32_t n, const tn_index *idx, const tn_tensor *value) {
+  if (tn__ag_wants_inplace(t, value)) return tn__ag_index_put_(t, n, idx, value);
   if (n < 0 || (n > 0 && !idx) || !value) return tn__errorf(TN_ERROR_TYPE, "invalid index");
   /* A Python number takes self's dtype first (valueToTensor). */
   tn_tensor *v = NULL;
@@ -996,6 +998,7 @@ done:
 /* ----- masked_select, index_select, gather ----- */
 
 tn_tensor *tn_masked_select(const tn_tensor *t, const tn_tensor *mask) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(2, t, 0, mask);
   if (!is_mask_dtype(mask->dtype))
     return tn__error(TN_ERROR_RUNTIME, "masked_select: expected BoolTensor or ByteTensor for mask");
   int32_t nd;
@@ -1054,6 +1057,7 @@ tn_tensor *tn_masked_select(const tn_tensor *t, const tn_tensor *mask) {
 }
 
 tn_tensor *tn_index_select(const tn_tensor *t, int64_t dim, const tn_tensor *index) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(0, t, dim, index);
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
   if (index->ndim > 1) return tn__error(TN_ERROR_INDEX, "index_select(): Index is supposed to be a vector");
@@ -1108,6 +1112,7 @@ tn_tensor *tn_index_select(const tn_tensor *t, int64_t dim, const tn_tensor *ind
 }
 
 tn_tensor *tn_gather(const tn_tensor *t, int64_t dim, const tn_tensor *index) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(1, t, dim, index);
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
   if (index->numel == 0) return tn__new(index->ndim, index->shape, t->dtype);

@@ -315,6 +315,7 @@ static tn_tensor *mm_impl(tn_dtype da, tn_dtype db, int64_t M, int64_t K, int64_
 }
 
 tn_tensor *tn_mm(const tn_tensor *a, const tn_tensor *b) {
+  if (tn__ag_wants(a, b, NULL)) return tn__ag_matmul("mm", a, b);
   if (!a || !b) return tn__error(TN_ERROR_TYPE, "mm(): argument is None");
   if (a->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "self must be a matrix");
   if (b->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "mat2 must be a matrix");
@@ -343,6 +344,7 @@ static tn_tensor *mv_impl(tn_dtype da, tn_dtype dv, int64_t M, int64_t K, int64_
 }
 
 tn_tensor *tn_mv(const tn_tensor *a, const tn_tensor *v) {
+  if (tn__ag_wants(a, v, NULL)) return tn__ag_matmul("mv", a, v);
   if (!a || !v) return tn__error(TN_ERROR_TYPE, "mv(): argument is None");
   if (a->ndim != 2 || v->ndim != 1)
     return tn__error(TN_ERROR_RUNTIME, "vector + matrix @ vector expected, got 1, %d, %d", a->ndim, v->ndim);
@@ -351,6 +353,7 @@ tn_tensor *tn_mv(const tn_tensor *a, const tn_tensor *v) {
 }
 
 tn_tensor *tn_dot(const tn_tensor *a, const tn_tensor *b) {
+  if (tn__ag_wants(a, b, NULL)) return tn__ag_matmul("dot", a, b);
   if (!a || !b) return tn__error(TN_ERROR_TYPE, "dot(): argument is None");
   if (a->ndim != 1 || b->ndim != 1)
     return tn__error(TN_ERROR_RUNTIME, "1D tensors expected, but got %dD and %dD tensors", a->ndim, b->ndim);
@@ -381,6 +384,7 @@ static tn_tensor *bmm_error(int64_t bs, int64_t k, int64_t b0, int64_t b1) {
 }
 
 tn_tensor *tn_bmm(const tn_tensor *a, const tn_tensor *b) {
+  if (tn__ag_wants(a, b, NULL)) return tn__ag_matmul("bmm", a, b);
   if (!a || !b) return tn__error(TN_ERROR_TYPE, "bmm(): argument is None");
   if (a->ndim != 3) return tn__error(TN_ERROR_RUNTIME, "batch1 must be a 3D tensor");
   if (b->ndim != 3) return tn__error(TN_ERROR_RUNTIME, "batch2 must be a 3D tensor");
@@ -425,6 +429,7 @@ tn_tensor *tn_matmul(const tn_tensor *a, const tn_tensor *b) {
   if (d1 == 1 && d2 == 1) return tn_dot(a, b);
   if (d1 == 2 && d2 == 1) return tn_mv(a, b);
   if (d1 == 2 && d2 == 2) return tn_mm(a, b);
+  if (tn__ag_wants(a, b, NULL)) return tn__ag_matmul("matmul", a, b);
   if (d1 == 1 && d2 == 2) {
     /* mm(a.unsqueeze(0), b).squeeze(0) */
     tn_tensor *r = mm_impl(a->dtype, b->dtype, 1, a->shape[0], b->shape[0], b->shape[1],
@@ -513,6 +518,7 @@ tn_tensor *tn_matmul(const tn_tensor *a, const tn_tensor *b) {
 tn_tensor *tn__linalg_mul(const tn_tensor *a, const tn_tensor *b);
 
 tn_tensor *tn_outer(const tn_tensor *a, const tn_tensor *b) {
+  if (tn__ag_wants(a, b, NULL)) return tn__ag_matmul("outer", a, b);
   if (!a || !b) return tn__error(TN_ERROR_TYPE, "outer(): argument is None");
   if (a->ndim != 1) return tn__error(TN_ERROR_RUNTIME, "outer: Expected 1-D argument self, but got %d-D", a->ndim);
   if (b->ndim != 1) return tn__error(TN_ERROR_RUNTIME, "outer: Expected 1-D argument vec2, but got %d-D", b->ndim);
@@ -783,6 +789,7 @@ static int dims_mask(const tn_tensor *t, int32_t ndims, const int64_t *dims, uin
 static void fmt_ord(char *buf, size_t n, double ord) { snprintf(buf, n, "%g", ord); }
 
 tn_tensor *tn_linalg_vector_norm(const tn_tensor *t, double ord, int32_t ndims, const int64_t *dims, bool keepdim) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("vector_norm", t, ndims, dims, keepdim, TN_DTYPE_UNDEFINED, 0, ord);
   if (!t) return tn__error(TN_ERROR_TYPE, "linalg_vector_norm(): argument 'input' must be Tensor, not NoneType");
   if (!tn_dtype_is_floating(t->dtype))
     return tn__error(TN_ERROR_RUNTIME, "linalg.vector_norm: Expected a floating point or complex tensor as input. Got %s",
@@ -809,6 +816,7 @@ tn_tensor *tn_linalg_vector_norm(const tn_tensor *t, double ord, int32_t ndims, 
 }
 
 tn_tensor *tn_norm(const tn_tensor *t, double p, int32_t ndims, const int64_t *dims, bool keepdim) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("norm", t, ndims, dims, keepdim, TN_DTYPE_UNDEFINED, 0, p);
   if (!t) return tn__error(TN_ERROR_TYPE, "norm(): argument 'input' must be Tensor, not NoneType");
   if (!tn_dtype_is_floating(t->dtype))
     return tn__error(TN_ERROR_RUNTIME, "norm(): input dtype should be either floating point or complex. Got %s instead.",
@@ -1015,6 +1023,8 @@ tn_tensor *tn_linalg_norm(const tn_tensor *t, bool has_ord, double ord, const ch
                      "linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. Got %dD.", t->ndim);
   }
   static const int64_t last2[2] = {-2, -1};
+  if (ord_str && !strcmp(ord_str, "fro") && tn__ag_wants(t, NULL, NULL))
+    return tn__ag_reduce("fro", t, has_dim ? ndims : 2, has_dim ? dims : last2, keepdim, TN_DTYPE_UNDEFINED, 0, 2.0);
   if (ord_str) {
     if (has_dim) return matrix_norm_str(t, ord_str, ndims, dims, keepdim);
     return matrix_norm_str(t, ord_str, 2, last2, keepdim);

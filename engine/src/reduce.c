@@ -825,6 +825,7 @@ static tn_dtype int_promoted(tn_dtype d, tn_dtype given) {
 }
 
 tn_tensor *tn_sum(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim, tn_dtype dtype) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("sum", t, ndims, dims, keepdim, dtype, 0, 0);
   if (!valid_tensor(t) || check_dtype_arg(dtype) < 0) return NULL;
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
@@ -868,6 +869,7 @@ static tn_tensor *mean_impl(const tn_tensor *t, const rdims *r, tn_dtype dtype) 
 }
 
 tn_tensor *tn_mean(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim, tn_dtype dtype) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("mean", t, ndims, dims, keepdim, dtype, 0, 0);
   if (!valid_tensor(t) || check_dtype_arg(dtype) < 0) return NULL;
   if (tn__dtype_valid(dtype)) {
     if (!tn_dtype_is_floating(dtype))
@@ -887,6 +889,7 @@ tn_tensor *tn_mean(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool 
 }
 
 tn_tensor *tn_prod(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim, tn_dtype dtype) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("prod", t, ndims, dims, keepdim, dtype, 0, 0);
   if (!valid_tensor(t) || check_dtype_arg(dtype) < 0) return NULL;
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
@@ -947,21 +950,25 @@ static tn_tensor *minmax_impl(const char *name, const tn_tensor *t, int32_t ndim
 }
 
 tn_tensor *tn_amax(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("amax", t, ndims, dims, keepdim, TN_DTYPE_UNDEFINED, 0, 0);
   if (!valid_tensor(t)) return NULL;
   return minmax_impl("amax", t, ndims, dims, keepdim, true);
 }
 
 tn_tensor *tn_amin(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("amin", t, ndims, dims, keepdim, TN_DTYPE_UNDEFINED, 0, 0);
   if (!valid_tensor(t)) return NULL;
   return minmax_impl("amin", t, ndims, dims, keepdim, false);
 }
 
 tn_tensor *tn_max(const tn_tensor *t) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("max", t, 0, NULL, false, TN_DTYPE_UNDEFINED, 0, 0);
   if (!valid_tensor(t)) return NULL;
   return minmax_impl("max", t, 0, NULL, false, true);
 }
 
 tn_tensor *tn_min(const tn_tensor *t) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("min", t, 0, NULL, false, TN_DTYPE_UNDEFINED, 0, 0);
   if (!valid_tensor(t)) return NULL;
   return minmax_impl("min", t, 0, NULL, false, false);
 }
@@ -1126,10 +1133,12 @@ static tn_tensor *var_impl(const tn_tensor *t, int32_t ndims, const int64_t *dim
 }
 
 tn_tensor *tn_var(const tn_tensor *t, int32_t ndims, const int64_t *dims, int64_t correction, bool keepdim) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("var", t, ndims, dims, keepdim, TN_DTYPE_UNDEFINED, correction, 0);
   return var_impl(t, ndims, dims, correction, keepdim, false);
 }
 
 tn_tensor *tn_std(const tn_tensor *t, int32_t ndims, const int64_t *dims, int64_t correction, bool keepdim) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("std", t, ndims, dims, keepdim, TN_DTYPE_UNDEFINED, correction, 0);
   return var_impl(t, ndims, dims, correction, keepdim, true);
 }
 
@@ -1185,6 +1194,7 @@ static tn_tensor *exp_shifted(const tn_tensor *x, const tn_tensor *maxes_keep) {
 }
 
 tn_tensor *tn_logsumexp(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("logsumexp", t, ndims, dims, keepdim, TN_DTYPE_UNDEFINED, 0, 0);
   if (!valid_tensor(t)) return NULL;
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
@@ -1340,10 +1350,12 @@ static int maxmin_dim(const char *name, const tn_tensor *t, int64_t dim, bool ke
 }
 
 int tn_max_dim(const tn_tensor *t, int64_t dim, bool keepdim, tn_tensor **values, tn_tensor **indices) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_max_dim(true, t, dim, keepdim, values, indices);
   return maxmin_dim("max", t, dim, keepdim, values, indices, true);
 }
 
 int tn_min_dim(const tn_tensor *t, int64_t dim, bool keepdim, tn_tensor **values, tn_tensor **indices) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_max_dim(false, t, dim, keepdim, values, indices);
   return maxmin_dim("min", t, dim, keepdim, values, indices, false);
 }
 
@@ -1479,6 +1491,9 @@ static tn_tensor *cum_impl(const char *name, const tn_tensor *t, int64_t dim, tn
   return out;
 }
 
-tn_tensor *tn_cumsum(const tn_tensor *t, int64_t dim, tn_dtype dtype) { return cum_impl("cumsum", t, dim, dtype, false); }
+tn_tensor *tn_cumsum(const tn_tensor *t, int64_t dim, tn_dtype dtype) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_cumsum(t, dim, dtype);
+  return cum_impl("cumsum", t, dim, dtype, false);
+}
 
 tn_tensor *tn_cumprod(const tn_tensor *t, int64_t dim, tn_dtype dtype) { return cum_impl("cumprod", t, dim, dtype, true); }

@@ -213,7 +213,7 @@ tn_tensor *tn__ag_unary(int op, const tn_tensor *a, tn_tensor *self);
 tn_tensor *tn__ag_clamp(const tn_tensor *a, const tn_scalar *min, const tn_scalar *max, tn_tensor *self);
 tn_tensor *tn__ag_where(const tn_tensor *cond, const tn_tensor *a, const tn_tensor *b);
 /* op: "sum", "mean", "prod", "amax", "amin", "max", "min", "var", "std", "logsumexp", "norm",
- * "vector_norm" */
+ * "vector_norm", "fro" (linalg.norm's Frobenius norm) */
 tn_tensor *tn__ag_reduce(const char *op, const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim,
                          tn_dtype dtype, int64_t correction, double p);
 int tn__ag_max_dim(bool is_max, const tn_tensor *t, int64_t dim, bool keepdim, tn_tensor **values,
@@ -230,6 +230,7 @@ int tn__ag_index_put_(tn_tensor *t, int32_t n, const tn_index *idx, const tn_ten
 tn_tensor *tn__ag_gather_op(int which, const tn_tensor *t, int64_t dim, const tn_tensor *index);
 tn_tensor *tn__ag_copy_(tn_tensor *dst, const tn_tensor *src);
 tn_tensor *tn__ag_fill_(tn_tensor *t, tn_scalar value);
+tn_tensor *tn__ag_einsum(const char *equation, int32_t n, tn_tensor *const *operands);
 /* which: 0 clone, 1 contiguous, 2 to(dtype, copy) */
 tn_tensor *tn__ag_clone(int which, const tn_tensor *t, tn_dtype dtype, bool copy);
 /* In-place ops: PyTorch's errors for leaves (and views of leaves) that require grad. */

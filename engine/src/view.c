@@ -699,6 +699,8 @@ tn_tensor *tn_cat(int32_t n, tn_tensor *const *tensors, int64_t dim) {
 
 tn_tensor *tn_stack(int32_t n, tn_tensor *const *tensors, int64_t dim) {
   if (check_list("stack", n, tensors) < 0) return NULL;
+  for (int32_t i = 0; i < n; i++)
+    if (tn__ag_wants(tensors[i], NULL, NULL)) return tn__ag_cat(true, n, tensors, dim);
   if (n <= 0) return tn__error(TN_ERROR_RUNTIME, "stack expects a non-empty TensorList");
   const tn_tensor *first = tensors[0];
   int64_t d = tn_wrap_dim(dim, (int64_t)first->ndim + 1);
@@ -797,6 +799,7 @@ static void repeat_pass(tn_storage *dst_storage, const int64_t *after, const tn_
 
 tn_tensor *tn_repeat(const tn_tensor *t, int32_t nreps, const int64_t *reps) {
   CHECK_LIST(nreps, reps);
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_repeat(t, nreps, reps);
   if (nreps < t->ndim)
     return tn__error(TN_ERROR_RUNTIME,
                      "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
@@ -903,7 +906,7 @@ int tn_split(const tn_tensor *t, int64_t split_size, int64_t dim, tn_tensor ***o
   sizes[num - 1] = split_size - (split_size * num - dim_size);
   int rc = split_sizes_impl(t, (int32_t)num, sizes, d, out, nout);
   free(sizes);
-  return rc;
+  return tn__ag_split(rc, t, *out, *nout);
 }
 
 int tn_chunk(const tn_tensor *t, int64_t chunks, int64_t dim, tn_tensor ***out, int32_t *nout) {
@@ -925,7 +928,7 @@ int tn_chunk(const tn_tensor *t, int64_t chunks, int64_t dim, tn_tensor ***out, 
     }
     int rc = split_sizes_impl(t, (int32_t)chunks, sizes, d, out, nout);
     free(sizes);
-    return rc;
+    return tn__ag_split(rc, t, *out, *nout);
   }
   return tn_split(t, split_size, d, out, nout);
 }

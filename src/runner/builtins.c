@@ -1032,6 +1032,7 @@ void builtins_init(VM *vm) {
   init_class(vm, CLS_filter, "filter", CLS_object, c_filter);
   init_class(vm, CLS_reversed, "reversed", CLS_object, c_reversed);
   init_class(vm, CLS_super, "super", CLS_object, c_super);
+  init_class(vm, CLS_generator, "generator", CLS_object, NULL);
   /* the objects made before the str class had a name */
   for (Obj *o = vm->all_objs; o; o = o->gc_next) {
     if (o->kind == O_STR && !o->cls) { o->cls = vm->cls[CLS_str]; o->cls->h.rc++; }

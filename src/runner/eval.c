@@ -8,19 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CTL_NONE, CTL_BREAK, CTL_CONTINUE, CTL_RETURN, CTL_ERR };
 
-static Value eval(VM *vm, Frame *f, Node *n);
-static int exec_block(VM *vm, Frame *f, NodeList *b);
 static int assign(VM *vm, Frame *f, Node *t, Value v);
 
-static inline bool tick(VM *vm) {
-  if (atomic_load_explicit(&vm->interrupt, memory_order_relaxed)) return rt_check_interrupt(vm);
-  if ((++vm->ticks & 4095) == 0 && vm->timeout > 0) return rt_check_interrupt(vm);
-  return false;
-}
 
-static void tb_add(VM *vm, Frame *f, int line) {
+void rt_tb_add(VM *vm, Frame *f, int line) {
   if (vm->ntb > 0 && vm->tb[vm->ntb - 1].frame == f) return;
   if (vm->ntb >= 64) {
     /* keep the outermost entries' room: drop the middle */
@@ -143,282 +135,6 @@ static int delete_name(VM *vm, Frame *f, Node *n) {
   }
 }
 
-/* ----- functions ----- */
-
-static Cell **make_closure(VM *vm, Frame *f, Code *c) {
-  if (c->nfree == 0) return NULL;
-  Cell **cells = malloc(sizeof(Cell *) * (size_t)c->nfree);
-  if (!cells) { rt_raise(vm, EX_MemoryError, "%s", ""); return NULL; }
-  for (int i = 0; i < c->nfree; i++) {
-    Cell *cell = c->free[i].from_cell_slot ? (Cell *)f->slots[c->free[i].index].u.o : f->cells[c->free[i].index];
-    OBJ_INCREF(cell);
-    cells[i] = cell;
-  }
-  return cells;
-}
-
-static Value make_function(VM *vm, Frame *f, Code *c) {
-  Func *fn = obj_alloc(vm, sizeof(Func), O_FUNC, vm->cls[CLS_function]);
-  if (!fn) return rt_raise(vm, EX_MemoryError, "%s", "");
-  fn->code = c;
-  fn->globals = f->globals;
-  OBJ_INCREF(f->globals);
-  Value self = v_obj(fn);
-  if (c->defaults.n) {
-    fn->defaults = calloc((size_t)c->defaults.n, sizeof(Value));
-    if (!fn->defaults) { v_decref(vm, self); return rt_raise(vm, EX_MemoryError, "%s", ""); }
-    for (int i = 0; i < c->defaults.n; i++) {
-      Value d = eval(vm, f, c->defaults.v[i]);
-      if (IS_ERR(d)) { v_decref(vm, self); return d; }
-      fn->defaults[fn->ndefaults++] = d;
-    }
-  }
-  if (c->nkwonly) {
-    fn->kwdefaults = calloc((size_t)c->nkwonly, sizeof(Value));
-    if (!fn->kwdefaults) { v_decref(vm, self); return rt_raise(vm, EX_MemoryError, "%s", ""); }
-    for (int i = 0; i < c->nkwonly; i++) {
-      if (!c->kwdefaults.v[i]) continue;
-      Value d = eval(vm, f, c->kwdefaults.v[i]);
-      if (IS_ERR(d)) { v_decref(vm, self); return d; }
-      fn->kwdefaults[i] = d;
-    }
-  }
-  if (c->nfree) {
-    fn->cells = make_closure(vm, f, c);
-    if (!fn->cells) { v_decref(vm, self); return VERR; }
-    fn->ncells = c->nfree;
-  }
-  return self;
-}
-
-static Value apply_decorators(VM *vm, Frame *f, NodeList *decs, Value v) {
-  for (int i = decs->n - 1; i >= 0; i--) {
-    Value d = eval(vm, f, decs->v[i]);
-    if (IS_ERR(d)) { v_decref(vm, v); return d; }
-    Value r = rt_call(vm, d, &v, 1, NULL);
-    v_decref(vm, d);
-    v_decref(vm, v);
-    if (IS_ERR(r)) return r;
-    v = r;
-  }
-  return v;
-}
-
-static const char *plural(int n) { return n == 1 ? "" : "s"; }
-
-static void missing_args(VM *vm, Code *c, Value *slots, int from, int to, const char *kind) {
-  Buf b = {0};
-  int missing = 0;
-  for (int i = from; i < to; i++) if (slots[i].tag == V_NULL) missing++;
-  int k = 0;
-  for (int i = from; i < to; i++) {
-    if (slots[i].tag != V_NULL) continue;
-    if (k > 0) buf_puts(&b, missing == 2 ? " and " : (k == missing - 1 ? ", and " : ", "));
-    buf_printf(&b, "'%s'", c->slotnames[i]->s);
-    k++;
-  }
-  rt_raise(vm, EX_TypeError, "%s() missing %d required %s argument%s: %s", c->qualname->s, missing, kind, plural(missing), b.p ? b.p : "");
-  free(b.p);
-}
-
-static int bind_args(VM *vm, Func *fn, Value *slots, Value *args, int n, Kw *kw) {
-  Code *c = fn->code;
-  int np = c->nargs;
-  int take = n < np ? n : np;
-  for (int i = 0; i < take; i++) { v_incref(args[i]); slots[i] = args[i]; }
-  if (n > np) {
-    if (c->vararg < 0) {
-      int given = n;
-      if (fn->ndefaults)
-        rt_raise(vm, EX_TypeError, "%s() takes from %d to %d positional argument%s but %d %s given", c->qualname->s, np - fn->ndefaults, np, plural(np), given, given == 1 ? "was" : "were");
-      else
-        rt_raise(vm, EX_TypeError, "%s() takes %d positional argument%s but %d %s given", c->qualname->s, np, plural(np), given, given == 1 ? "was" : "were");
-      return -1;
-    }
-    Tuple *t = tuple_new(vm, n - np);
-    if (!t) { rt_raise(vm, EX_MemoryError, "%s", ""); return -1; }
-    for (int i = np; i < n; i++) { v_incref(args[i]); t->v[i - np] = args[i]; }
-    slots[c->vararg] = v_obj(t);
-  } else if (c->vararg >= 0) {
-    Tuple *t = tuple_new(vm, 0);
-    if (!t) { rt_raise(vm, EX_MemoryError, "%s", ""); return -1; }
-    slots[c->vararg] = v_obj(t);
-  }
-  Dict *kwd = NULL;
-  if (c->kwarg >= 0) {
-    kwd = dict_new(vm);
-    if (!kwd) { rt_raise(vm, EX_MemoryError, "%s", ""); return -1; }
-    slots[c->kwarg] = v_obj(kwd);
-  }
-  int kwstart = c->vararg >= 0 ? c->vararg + 1 : np;
-  if (kw) {
-    for (int k = 0; k < kw->n; k++) {
-      Str *name = kw->names[k];
-      int idx = -1;
-      for (int i = 0; i < np; i++) if (c->slotnames[i] == name || (c->slotnames[i]->len == name->len && memcmp(c->slotnames[i]->s, name->s, (size_t)name->len) == 0)) { idx = i; break; }
-      if (idx < 0)
-        for (int i = kwstart; i < kwstart + c->nkwonly; i++) if (c->slotnames[i] == name || (c->slotnames[i]->len == name->len && memcmp(c->slotnames[i]->s, name->s, (size_t)name->len) == 0)) { idx = i; break; }
-      if (idx < 0) {
-        if (!kwd) { rt_raise(vm, EX_TypeError, "%s() got an unexpected keyword argument '%s'", c->qualname->s, name->s); return -1; }
-        if (dict_set_str(vm, kwd, name, kw->vals[k]) < 0) return -1;
-        continue;
-      }
-      if (slots[idx].tag != V_NULL) { rt_raise(vm, EX_TypeError, "%s() got multiple values for argument '%s'", c->qualname->s, name->s); return -1; }
-      v_incref(kw->vals[k]);
-      slots[idx] = kw->vals[k];
-    }
-  }
-  if (n < np) {
-    int firstdef = np - fn->ndefaults;
-    for (int i = n; i < np; i++) {
-      if (slots[i].tag == V_NULL && i >= firstdef) { slots[i] = fn->defaults[i - firstdef]; v_incref(slots[i]); }
-    }
-    for (int i = 0; i < np; i++) if (slots[i].tag == V_NULL) { missing_args(vm, c, slots, 0, np, "positional"); return -1; }
-  }
-  if (c->nkwonly) {
-    for (int i = 0; i < c->nkwonly; i++) {
-      Value *s = &slots[kwstart + i];
-      if (s->tag == V_NULL && fn->kwdefaults && fn->kwdefaults[i].tag != V_NULL) { *s = fn->kwdefaults[i]; v_incref(*s); }
-    }
-    for (int i = 0; i < c->nkwonly; i++)
-      if (slots[kwstart + i].tag == V_NULL) { missing_args(vm, c, slots, kwstart, kwstart + c->nkwonly, "keyword-only"); return -1; }
-  }
-  return 0;
-}
-
-Value call_func(VM *vm, Func *fn, Value *args, int n, Kw *kw) {
-  Code *c = fn->code;
-  if (tick(vm)) return VERR;
-  if (vm->depth >= vm->max_depth) return rt_raise(vm, EX_RecursionError, "maximum recursion depth exceeded");
-  if (vm->sp + c->nslots > vm->stack_cap) return rt_raise(vm, EX_RecursionError, "maximum recursion depth exceeded");
-  Value *slots = vm->stack + vm->sp;
-  for (int i = 0; i < c->nslots; i++) slots[i] = VNULL;
-  vm->sp += c->nslots;
-  vm->depth++;
-  Frame fr;
-  fr.code = c;
-  fr.slots = slots;
-  fr.cells = fn->cells;
-  fr.globals = fn->globals;
-  fr.locals = NULL;
-  fr.func = fn;
-  fr.line = c->line;
-  fr.ret = VNONE;
-  fr.back = vm->frame;
-  Value result;
-  if (!kw && n == c->nargs && c->vararg < 0 && c->kwarg < 0 && c->nkwonly == 0) {
-    for (int i = 0; i < n; i++) { v_incref(args[i]); slots[i] = args[i]; }
-  } else if (bind_args(vm, fn, slots, args, n, kw) < 0) {
-    result = VERR;
-    goto done;
-  }
-  for (int i = 0; i < c->nslots; i++) {
-    if (!c->is_cell[i]) continue;
-    Cell *cell = cell_new(vm, slots[i]);
-    if (!cell) { result = rt_raise(vm, EX_MemoryError, "%s", ""); goto done; }
-    v_decref(vm, slots[i]);
-    slots[i] = v_obj(cell);
-  }
-  vm->frame = &fr;
-  if (c->expr) {
-    result = eval(vm, &fr, c->expr);
-    if (IS_ERR(result)) tb_add(vm, &fr, c->expr->line);
-  } else {
-    int ctl = exec_block(vm, &fr, &c->body);
-    if (ctl == CTL_ERR) result = VERR;
-    else if (ctl == CTL_RETURN) { result = fr.ret; fr.ret = VNONE; }
-    else result = VNONE;
-  }
-  vm->frame = fr.back;
-done:
-  for (int i = 0; i < c->nslots; i++) v_decref(vm, slots[i]);
-  vm->sp -= c->nslots;
-  vm->depth--;
-  return result;
-}
-
-/* Runs a module or class body in a fresh frame. */
-static Value run_body(VM *vm, Code *c, Dict *globals, Dict *locals, Cell **cells) {
-  if (vm->sp + c->nslots > vm->stack_cap) return rt_raise(vm, EX_RecursionError, "maximum recursion depth exceeded");
-  Value *slots = vm->stack + vm->sp;
-  for (int i = 0; i < c->nslots; i++) slots[i] = VNULL;
-  vm->sp += c->nslots;
-  Value result = VNONE;
-  for (int i = 0; i < c->nslots; i++) {
-    if (!c->is_cell[i]) continue;
-    Cell *cell = cell_new(vm, VNULL);
-    if (!cell) { result = rt_raise(vm, EX_MemoryError, "%s", ""); goto done; }
-    slots[i] = v_obj(cell);
-  }
-  Frame fr;
-  memset(&fr, 0, sizeof fr);
-  fr.code = c;
-  fr.slots = slots;
-  fr.cells = cells;
-  fr.globals = globals;
-  fr.locals = locals;
-  fr.line = c->line;
-  fr.ret = VNONE;
-  fr.back = vm->frame;
-  vm->frame = &fr;
-  vm->depth++;
-  int ctl = exec_block(vm, &fr, &c->body);
-  vm->depth--;
-  vm->frame = fr.back;
-  if (ctl == CTL_ERR) result = VERR;
-done:
-  for (int i = 0; i < c->nslots; i++) v_decref(vm, slots[i]);
-  vm->sp -= c->nslots;
-  return result;
-}
-
-Value eval_module(VM *vm, Code *code, Dict *globals) { return run_body(vm, code, globals, NULL, NULL); }
-
-static void set_owner(Value v, Class *cls) {
-  if (v.tag != V_OBJ) return;
-  if (v.u.o->kind == O_FUNC && !((Func *)v.u.o)->owner) ((Func *)v.u.o)->owner = cls;
-  else if (v.u.o->kind == O_WRAP) set_owner(((Wrap *)v.u.o)->func, cls);
-}
-
-static Value make_class(VM *vm, Frame *f, Node *n) {
-  Code *c = n->code;
-  Class *base = vm->cls[CLS_object];
-  for (int i = 0; i < n->l1.n; i++) {
-    Value b = eval(vm, f, n->l1.v[i]);
-    if (IS_ERR(b)) return b;
-    if (b.tag != V_OBJ || b.u.o->kind != O_CLASS) {
-      v_decref(vm, b);
-      return rt_raise(vm, EX_TypeError, "bases must be types");
-    }
-    if (i == 0) base = (Class *)b.u.o;
-    v_decref(vm, b);
-  }
-  Dict *ns = dict_new(vm);
-  if (!ns) return rt_raise(vm, EX_MemoryError, "%s", "");
-  dict_set_str(vm, ns, vm->s_module, v_obj(vm->s_main));
-  Cell **cells = NULL;
-  if (c->nfree) {
-    cells = make_closure(vm, f, c);
-    if (!cells) { OBJ_DECREF(vm, ns); return VERR; }
-  }
-  Value r = run_body(vm, c, f->globals, ns, cells);
-  if (cells) {
-    for (int i = 0; i < c->nfree; i++) OBJ_DECREF(vm, cells[i]);
-    free(cells);
-  }
-  if (IS_ERR(r)) { OBJ_DECREF(vm, ns); return r; }
-  Class *cls = class_new(vm, c->name->s, base, false);
-  if (!cls) { OBJ_DECREF(vm, ns); return rt_raise(vm, EX_MemoryError, "%s", ""); }
-  OBJ_DECREF(vm, cls->dict);
-  cls->dict = ns;
-  cls->module = "__main__";
-  cls->ctor = base->builtin && !base->is_exc && base != vm->cls[CLS_object] ? base->ctor : NULL;
-  int64_t pos = 0;
-  Value k, v;
-  while (dict_next(ns, &pos, &k, &v)) set_owner(v, cls);
-  return v_obj(cls);
-}
-
 /* ----- calls ----- */
 
 typedef struct ArgVec {
@@ -473,7 +189,7 @@ static int eval_args(VM *vm, Frame *f, Node *call, ArgVec *a, Value callee) {
   for (int i = 0; i < call->l1.n; i++) {
     Node *e = call->l1.v[i];
     if (e->kind == E_STARRED) {
-      Value it = eval(vm, f, e->a);
+      Value it = rt_eval(vm, f, e->a);
       if (IS_ERR(it)) return -1;
       if (it.tag == V_OBJ && (it.u.o->kind == O_TUPLE || it.u.o->kind == O_LIST)) {
         int64_t n = it.u.o->kind == O_TUPLE ? ((Tuple *)it.u.o)->n : ((List *)it.u.o)->n;
@@ -501,19 +217,19 @@ static int eval_args(VM *vm, Frame *f, Node *call, ArgVec *a, Value callee) {
       OBJ_DECREF(vm, l);
       continue;
     }
-    Value v = eval(vm, f, e);
+    Value v = rt_eval(vm, f, e);
     if (IS_ERR(v)) return -1;
     if (av_push(vm, a, v) < 0) return -1;
   }
   for (int i = 0; i < call->l2.n; i++) {
     Node *e = call->l2.v[i];
     if (e->kind == E_KEYWORD) {
-      Value v = eval(vm, f, e->a);
+      Value v = rt_eval(vm, f, e->a);
       if (IS_ERR(v)) return -1;
       OBJ_INCREF(e->name);
       if (av_push_kw(vm, a, e->name, v) < 0) { OBJ_DECREF(vm, e->name); return -1; }
     } else {
-      Value d = eval(vm, f, e->a);
+      Value d = rt_eval(vm, f, e->a);
       if (IS_ERR(d)) return -1;
       if (d.tag != V_OBJ || d.u.o->kind != O_DICT) {
         rt_raise(vm, EX_TypeError, "argument after ** must be a mapping, not %s", rt_type_name(vm, d));
@@ -564,7 +280,7 @@ static Value eval_call(VM *vm, Frame *f, Node *n) {
       dict_get_str(f->globals, fn->name).tag == V_NULL)
     return make_super(vm, f);
   if (fn->kind == E_ATTR) {
-    Value obj = eval(vm, f, fn->a);
+    Value obj = rt_eval(vm, f, fn->a);
     if (IS_ERR(obj)) return obj;
     /* method call without a bound-method object */
     if (obj.tag == V_OBJ && obj.u.o->kind != O_CLASS && obj.u.o->kind != O_MODULE && obj.u.o->cls != vm->cls[CLS_super]) {
@@ -595,7 +311,7 @@ static Value eval_call(VM *vm, Frame *f, Node *n) {
     v_decref(vm, obj);
     if (IS_ERR(callee)) return callee;
   } else {
-    callee = eval(vm, f, fn);
+    callee = rt_eval(vm, f, fn);
     if (IS_ERR(callee)) return callee;
   }
 have_callee:
@@ -616,7 +332,7 @@ have_callee:
 
 static int comp_loop(VM *vm, Frame *f, Node *n, int g, Value acc) {
   Node *gen = n->l1.v[g];
-  Value it = eval(vm, f, gen->b);
+  Value it = rt_eval(vm, f, gen->b);
   if (IS_ERR(it)) return -1;
   Value iter = rt_iter(vm, it);
   v_decref(vm, it);
@@ -627,13 +343,13 @@ static int comp_loop(VM *vm, Frame *f, Node *n, int g, Value acc) {
     int k = rt_next(vm, iter, &item);
     if (k < 0) { rc = -1; break; }
     if (k == 0) break;
-    if (tick(vm)) { v_decref(vm, item); rc = -1; break; }
+    if (rt_tick(vm)) { v_decref(vm, item); rc = -1; break; }
     int ar = assign(vm, f, gen->a, item);
     v_decref(vm, item);
     if (ar < 0) { rc = -1; break; }
     bool ok = true;
     for (int i = 0; i < gen->l1.n && ok; i++) {
-      Value c = eval(vm, f, gen->l1.v[i]);
+      Value c = rt_eval(vm, f, gen->l1.v[i]);
       if (IS_ERR(c)) { rc = -1; break; }
       int t = rt_truthy(vm, c);
       v_decref(vm, c);
@@ -646,7 +362,7 @@ static int comp_loop(VM *vm, Frame *f, Node *n, int g, Value acc) {
       if (comp_loop(vm, f, n, g + 1, acc) < 0) { rc = -1; break; }
       continue;
     }
-    Value e = eval(vm, f, n->a);
+    Value e = rt_eval(vm, f, n->a);
     if (IS_ERR(e)) { rc = -1; break; }
     Obj *o = acc.u.o;
     if (o->kind == O_LIST) {
@@ -656,7 +372,7 @@ static int comp_loop(VM *vm, Frame *f, Node *n, int g, Value acc) {
       v_decref(vm, e);
       if (r < 0) { rc = -1; break; }
     } else {
-      Value val = eval(vm, f, n->b);
+      Value val = rt_eval(vm, f, n->b);
       if (IS_ERR(val)) { v_decref(vm, e); rc = -1; break; }
       int r = dict_set(vm, (Dict *)o, e, val);
       v_decref(vm, e);
@@ -700,14 +416,14 @@ static List *eval_items(VM *vm, Frame *f, NodeList *items) {
   for (int i = 0; i < items->n; i++) {
     Node *e = items->v[i];
     if (e->kind == E_STARRED) {
-      Value it = eval(vm, f, e->a);
+      Value it = rt_eval(vm, f, e->a);
       if (IS_ERR(it)) { OBJ_DECREF(vm, l); return NULL; }
       int r = extend_from(vm, l, it);
       v_decref(vm, it);
       if (r < 0) { OBJ_DECREF(vm, l); return NULL; }
       continue;
     }
-    Value v = eval(vm, f, e);
+    Value v = rt_eval(vm, f, e);
     if (IS_ERR(v) || list_append_steal(vm, l, v) < 0) { OBJ_DECREF(vm, l); return NULL; }
   }
   return l;
@@ -722,7 +438,7 @@ static Value eval_fstring(VM *vm, Frame *f, Node *n) {
       buf_put(&b, s->s, s->len);
       continue;
     }
-    Value v = eval(vm, f, p->a);
+    Value v = rt_eval(vm, f, p->a);
     if (IS_ERR(v)) { free(b.p); return v; }
     if (p->op == 'r' || p->op == 's' || p->op == 'a') {
       Str *s = p->op == 's' ? rt_str(vm, v) : rt_repr(vm, v);
@@ -763,14 +479,14 @@ static Value int_fast(VM *vm, int op, int64_t x, int64_t y, bool *done) {
   return VNULL;
 }
 
-static Value eval(VM *vm, Frame *f, Node *n) {
+Value rt_eval(VM *vm, Frame *f, Node *n) {
   switch (n->kind) {
   case E_CONST: v_incref(n->v); return n->v;
   case E_NAME: return load_name(vm, f, n);
   case E_BINOP: {
-    Value a = eval(vm, f, n->a);
+    Value a = rt_eval(vm, f, n->a);
     if (IS_ERR(a)) return a;
-    Value b = eval(vm, f, n->b);
+    Value b = rt_eval(vm, f, n->b);
     if (IS_ERR(b)) { v_decref(vm, a); return b; }
     if (a.tag == V_INT && b.tag == V_INT) {
       bool done;
@@ -790,14 +506,14 @@ static Value eval(VM *vm, Frame *f, Node *n) {
     return r;
   }
   case E_UNARY: {
-    Value a = eval(vm, f, n->a);
+    Value a = rt_eval(vm, f, n->a);
     if (IS_ERR(a)) return a;
     Value r = rt_unary(vm, n->op, a);
     v_decref(vm, a);
     return r;
   }
   case E_NOT: {
-    Value a = eval(vm, f, n->a);
+    Value a = rt_eval(vm, f, n->a);
     if (IS_ERR(a)) return a;
     int t = rt_truthy(vm, a);
     v_decref(vm, a);
@@ -805,20 +521,20 @@ static Value eval(VM *vm, Frame *f, Node *n) {
     return v_bool(!t);
   }
   case E_AND: case E_OR: {
-    Value a = eval(vm, f, n->a);
+    Value a = rt_eval(vm, f, n->a);
     if (IS_ERR(a)) return a;
     int t = rt_truthy(vm, a);
     if (t < 0) { v_decref(vm, a); return VERR; }
     if ((n->kind == E_AND) != (t != 0)) return a;
     v_decref(vm, a);
-    return eval(vm, f, n->b);
+    return rt_eval(vm, f, n->b);
   }
   case E_COMPARE: {
-    Value left = eval(vm, f, n->l1.v[0]);
+    Value left = rt_eval(vm, f, n->l1.v[0]);
     if (IS_ERR(left)) return left;
     int nops = n->l1.n - 1;
     for (int i = 0; i < nops; i++) {
-      Value right = eval(vm, f, n->l1.v[i + 1]);
+      Value right = rt_eval(vm, f, n->l1.v[i + 1]);
       if (IS_ERR(right)) { v_decref(vm, left); return right; }
       Value r;
       int op = n->ops[i];
@@ -840,16 +556,16 @@ static Value eval(VM *vm, Frame *f, Node *n) {
   }
   case E_CALL: return eval_call(vm, f, n);
   case E_ATTR: {
-    Value o = eval(vm, f, n->a);
+    Value o = rt_eval(vm, f, n->a);
     if (IS_ERR(o)) return o;
     Value r = rt_getattr(vm, o, n->name);
     v_decref(vm, o);
     return r;
   }
   case E_SUBSCRIPT: {
-    Value o = eval(vm, f, n->a);
+    Value o = rt_eval(vm, f, n->a);
     if (IS_ERR(o)) return o;
-    Value k = eval(vm, f, n->b);
+    Value k = rt_eval(vm, f, n->b);
     if (IS_ERR(k)) { v_decref(vm, o); return k; }
     if (k.tag == V_INT && o.tag == V_OBJ && o.u.o->kind == O_LIST) {
       List *l = (List *)o.u.o;
@@ -866,7 +582,7 @@ static Value eval(VM *vm, Frame *f, Node *n) {
     Node *ns[3] = {n->a, n->b, n->c};
     for (int i = 0; i < 3; i++) {
       if (!ns[i]) continue;
-      parts[i] = eval(vm, f, ns[i]);
+      parts[i] = rt_eval(vm, f, ns[i]);
       if (IS_ERR(parts[i])) { for (int k = 0; k < i; k++) v_decref(vm, parts[k]); return VERR; }
     }
     Slice *s = obj_alloc(vm, sizeof(Slice), O_SLICE, vm->cls[CLS_slice]);
@@ -920,7 +636,7 @@ static Value eval(VM *vm, Frame *f, Node *n) {
     if (!d) return rt_raise(vm, EX_MemoryError, "%s", "");
     for (int i = 0; i < n->l1.n; i++) {
       if (!n->l1.v[i]) {
-        Value m = eval(vm, f, n->l2.v[i]);
+        Value m = rt_eval(vm, f, n->l2.v[i]);
         if (IS_ERR(m)) { OBJ_DECREF(vm, d); return m; }
         if (m.tag != V_OBJ || m.u.o->kind != O_DICT) {
           rt_raise(vm, EX_TypeError, "'%s' object is not a mapping", rt_type_name(vm, m));
@@ -934,9 +650,9 @@ static Value eval(VM *vm, Frame *f, Node *n) {
         v_decref(vm, m);
         continue;
       }
-      Value k = eval(vm, f, n->l1.v[i]);
+      Value k = rt_eval(vm, f, n->l1.v[i]);
       if (IS_ERR(k)) { OBJ_DECREF(vm, d); return k; }
-      Value v = eval(vm, f, n->l2.v[i]);
+      Value v = rt_eval(vm, f, n->l2.v[i]);
       if (IS_ERR(v)) { v_decref(vm, k); OBJ_DECREF(vm, d); return v; }
       int r = dict_set(vm, d, k, v);
       v_decref(vm, k);
@@ -948,19 +664,36 @@ static Value eval(VM *vm, Frame *f, Node *n) {
   case E_LISTCOMP: case E_SETCOMP: case E_DICTCOMP: case E_GENEXP: return eval_comp(vm, f, n);
   case E_LAMBDA: return make_function(vm, f, n->code);
   case E_IFEXP: {
-    Value c = eval(vm, f, n->a);
+    Value c = rt_eval(vm, f, n->a);
     if (IS_ERR(c)) return c;
     int t = rt_truthy(vm, c);
     v_decref(vm, c);
     if (t < 0) return VERR;
-    return eval(vm, f, t ? n->b : n->c);
+    return rt_eval(vm, f, t ? n->b : n->c);
   }
   case E_FSTRING: return eval_fstring(vm, f, n);
   case E_NAMEDEXPR: {
-    Value v = eval(vm, f, n->b);
+    Value v = rt_eval(vm, f, n->b);
     if (IS_ERR(v)) return v;
     if (store_name(vm, f, n->a, v) < 0) { v_decref(vm, v); return VERR; }
     return v;
+  }
+  case E_YIELD: {
+    if (!f->gen_out) return rt_raise(vm, EX_SyntaxError, "'yield' outside function");
+    Value v = n->a ? rt_eval(vm, f, n->a) : VNONE;
+    if (IS_ERR(v)) return v;
+    if (n->flag) {
+      List *all = rt_to_list(vm, v);
+      v_decref(vm, v);
+      if (!all) return VERR;
+      for (int64_t i = 0; i < all->n; i++) if (list_append(vm, f->gen_out, all->v[i]) < 0) { OBJ_DECREF(vm, all); return VERR; }
+      OBJ_DECREF(vm, all);
+    } else if (list_append_steal(vm, f->gen_out, v) < 0) {
+      return VERR;
+    }
+    /* generators run eagerly: an endless one must end in an error, not in exhausted memory */
+    if (f->gen_out->n > 50000000) return rt_raise(vm, EX_MemoryError, "generator yielded more than 50000000 values (the runner runs generators to completion when called)");
+    return VNONE;
   }
   case E_STARRED: return rt_raise(vm, EX_SyntaxError, "can't use starred expression here");
   default: return rt_raise(vm, EX_SystemExit, "bad node %d", n->kind);
@@ -1024,16 +757,16 @@ static int assign(VM *vm, Frame *f, Node *t, Value v) {
   switch (t->kind) {
   case E_NAME: return store_name(vm, f, t, v);
   case E_ATTR: {
-    Value o = eval(vm, f, t->a);
+    Value o = rt_eval(vm, f, t->a);
     if (IS_ERR(o)) return -1;
     int r = rt_setattr(vm, o, t->name, v);
     v_decref(vm, o);
     return r;
   }
   case E_SUBSCRIPT: {
-    Value o = eval(vm, f, t->a);
+    Value o = rt_eval(vm, f, t->a);
     if (IS_ERR(o)) return -1;
-    Value k = eval(vm, f, t->b);
+    Value k = rt_eval(vm, f, t->b);
     if (IS_ERR(k)) { v_decref(vm, o); return -1; }
     int r;
     if (k.tag == V_INT && o.tag == V_OBJ && o.u.o->kind == O_LIST && k.u.i >= 0 && k.u.i < ((List *)o.u.o)->n) {
@@ -1059,12 +792,12 @@ static int assign(VM *vm, Frame *f, Node *t, Value v) {
 
 static int exec_stmt(VM *vm, Frame *f, Node *n);
 
-static int exec_block(VM *vm, Frame *f, NodeList *b) {
+int rt_exec_block(VM *vm, Frame *f, NodeList *b) {
   for (int i = 0; i < b->n; i++) {
     Node *s = b->v[i];
     int ctl = exec_stmt(vm, f, s);
     if (ctl != CTL_NONE) {
-      if (ctl == CTL_ERR) tb_add(vm, f, s->line);
+      if (ctl == CTL_ERR) rt_tb_add(vm, f, s->line);
       return ctl;
     }
   }
@@ -1072,7 +805,7 @@ static int exec_block(VM *vm, Frame *f, NodeList *b) {
 }
 
 static int exec_for(VM *vm, Frame *f, Node *n) {
-  Value it = eval(vm, f, n->b);
+  Value it = rt_eval(vm, f, n->b);
   if (IS_ERR(it)) return CTL_ERR;
   int ctl = CTL_NONE;
   bool broke = false;
@@ -1082,13 +815,13 @@ static int exec_for(VM *vm, Frame *f, Node *n) {
     Range *r = (Range *)it.u.o;
     int64_t v = r->start;
     for (int64_t k = 0; k < r->len; k++, v += (k < r->len ? r->step : 0)) {
-      if (tick(vm)) { ctl = CTL_ERR; break; }
+      if (rt_tick(vm)) { ctl = CTL_ERR; break; }
       if (fast_target) {
         Value old = f->slots[target->slot];
         f->slots[target->slot] = v_int(v);
         v_decref(vm, old);
       } else if (assign(vm, f, target, v_int(v)) < 0) { ctl = CTL_ERR; break; }
-      ctl = exec_block(vm, f, &n->l1);
+      ctl = rt_exec_block(vm, f, &n->l1);
       if (ctl == CTL_CONTINUE) { ctl = CTL_NONE; continue; }
       if (ctl == CTL_BREAK) { ctl = CTL_NONE; broke = true; break; }
       if (ctl != CTL_NONE) break;
@@ -1096,13 +829,13 @@ static int exec_for(VM *vm, Frame *f, Node *n) {
   } else if (it.tag == V_OBJ && it.u.o->kind == O_LIST) {
     List *l = (List *)it.u.o;
     for (int64_t k = 0; k < l->n; k++) {
-      if (tick(vm)) { ctl = CTL_ERR; break; }
+      if (rt_tick(vm)) { ctl = CTL_ERR; break; }
       Value item = l->v[k];
       v_incref(item);
       int ar = assign(vm, f, target, item);
       v_decref(vm, item);
       if (ar < 0) { ctl = CTL_ERR; break; }
-      ctl = exec_block(vm, f, &n->l1);
+      ctl = rt_exec_block(vm, f, &n->l1);
       if (ctl == CTL_CONTINUE) { ctl = CTL_NONE; continue; }
       if (ctl == CTL_BREAK) { ctl = CTL_NONE; broke = true; break; }
       if (ctl != CTL_NONE) break;
@@ -1111,7 +844,7 @@ static int exec_for(VM *vm, Frame *f, Node *n) {
     Value iter = rt_iter(vm, it);
     if (IS_ERR(iter)) { v_decref(vm, it); return CTL_ERR; }
     for (;;) {
-      if (tick(vm)) { ctl = CTL_ERR; break; }
+      if (rt_tick(vm)) { ctl = CTL_ERR; break; }
       Value item;
       int k = rt_next(vm, iter, &item);
       if (k < 0) { ctl = CTL_ERR; break; }
@@ -1119,7 +852,7 @@ static int exec_for(VM *vm, Frame *f, Node *n) {
       int ar = assign(vm, f, target, item);
       v_decref(vm, item);
       if (ar < 0) { ctl = CTL_ERR; break; }
-      ctl = exec_block(vm, f, &n->l1);
+      ctl = rt_exec_block(vm, f, &n->l1);
       if (ctl == CTL_CONTINUE) { ctl = CTL_NONE; continue; }
       if (ctl == CTL_BREAK) { ctl = CTL_NONE; broke = true; break; }
       if (ctl != CTL_NONE) break;
@@ -1127,7 +860,7 @@ static int exec_for(VM *vm, Frame *f, Node *n) {
     v_decref(vm, iter);
   }
   v_decref(vm, it);
-  if (ctl == CTL_NONE && !broke && n->l2.n) ctl = exec_block(vm, f, &n->l2);
+  if (ctl == CTL_NONE && !broke && n->l2.n) ctl = rt_exec_block(vm, f, &n->l2);
   return ctl;
 }
 
@@ -1153,7 +886,7 @@ static int exc_match(VM *vm, Value exc, Value spec) {
 }
 
 static int exec_try(VM *vm, Frame *f, Node *n) {
-  int ctl = exec_block(vm, f, &n->l1);
+  int ctl = rt_exec_block(vm, f, &n->l1);
   if (ctl == CTL_ERR && n->l3.n) {
     Value exc = vm->exc_value;
     for (int i = 0; i < n->l3.n; i++) {
@@ -1163,7 +896,7 @@ static int exec_try(VM *vm, Frame *f, Node *n) {
         /* the handler's expression may itself raise: keep the pending exception aside */
         vm->exc_value = VNULL;
         int saved_ntb = vm->ntb;
-        Value spec = eval(vm, f, h->a);
+        Value spec = rt_eval(vm, f, h->a);
         if (IS_ERR(spec)) { v_decref(vm, exc); return CTL_ERR; }
         vm->ntb = saved_ntb;
         m = exc_match(vm, exc, spec);
@@ -1179,7 +912,7 @@ static int exec_try(VM *vm, Frame *f, Node *n) {
       vm->handling = exc;
       ctl = CTL_NONE;
       if (h->b && store_name(vm, f, h->b, exc) < 0) ctl = CTL_ERR;
-      if (ctl == CTL_NONE) ctl = exec_block(vm, f, &h->l1);
+      if (ctl == CTL_NONE) ctl = rt_exec_block(vm, f, &h->l1);
       if (h->b && h->b->scope != SC_GLOBAL && h->b->scope != SC_CLASS) {
         /* as CPython: the name is deleted at the end of the handler */
         Value *slot = h->b->scope == SC_LOCAL ? &f->slots[h->b->slot] : NULL;
@@ -1197,14 +930,14 @@ static int exec_try(VM *vm, Frame *f, Node *n) {
       break;
     }
   } else if (ctl == CTL_NONE && n->l2.n) {
-    ctl = exec_block(vm, f, &n->l2);
+    ctl = rt_exec_block(vm, f, &n->l2);
   }
   if (n->a) {
     Value pending_exc = vm->exc_value, pending_ret = f->ret;
     int saved_ntb = vm->ntb;
     vm->exc_value = VNULL;
     if (ctl == CTL_RETURN) f->ret = VNONE;
-    int fctl = exec_block(vm, f, &n->a->l1);
+    int fctl = rt_exec_block(vm, f, &n->a->l1);
     if (fctl != CTL_NONE) {
       v_decref(vm, pending_exc);
       if (ctl == CTL_RETURN) v_decref(vm, pending_ret);
@@ -1218,9 +951,9 @@ static int exec_try(VM *vm, Frame *f, Node *n) {
 }
 
 static int exec_with(VM *vm, Frame *f, Node *n, int item) {
-  if (item >= n->l2.n) return exec_block(vm, f, &n->l1);
+  if (item >= n->l2.n) return rt_exec_block(vm, f, &n->l1);
   Node *it = n->l2.v[item];
-  Value mgr = eval(vm, f, it->a);
+  Value mgr = rt_eval(vm, f, it->a);
   if (IS_ERR(mgr)) return CTL_ERR;
   Value exitm = rt_getattr_opt(vm, mgr, vm->s_exit);
   Value enterm = rt_getattr_opt(vm, mgr, vm->s_enter);
@@ -1334,10 +1067,10 @@ static int exec_raise(VM *vm, Frame *f, Node *n) {
     rt_raise_value(vm, vm->handling);
     return CTL_ERR;
   }
-  Value e = eval(vm, f, n->a);
+  Value e = rt_eval(vm, f, n->a);
   if (IS_ERR(e)) return CTL_ERR;
   if (n->b) {
-    Value cause = eval(vm, f, n->b);
+    Value cause = rt_eval(vm, f, n->b);
     if (IS_ERR(cause)) { v_decref(vm, e); return CTL_ERR; }
     v_decref(vm, cause);
   }
@@ -1361,13 +1094,13 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
   f->line = n->line;
   switch (n->kind) {
   case S_EXPR: {
-    Value v = eval(vm, f, n->a);
+    Value v = rt_eval(vm, f, n->a);
     if (IS_ERR(v)) return CTL_ERR;
     v_decref(vm, v);
     return CTL_NONE;
   }
   case S_ASSIGN: {
-    Value v = eval(vm, f, n->a);
+    Value v = rt_eval(vm, f, n->a);
     if (IS_ERR(v)) return CTL_ERR;
     for (int i = 0; i < n->l1.n; i++)
       if (assign(vm, f, n->l1.v[i], v) < 0) { v_decref(vm, v); return CTL_ERR; }
@@ -1380,7 +1113,7 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
       if (t->scope == SC_LOCAL) {
         Value cur = f->slots[t->slot];
         if (cur.tag == V_NULL) { unbound_local(vm, t->name); return CTL_ERR; }
-        Value rhs = eval(vm, f, n->b);
+        Value rhs = rt_eval(vm, f, n->b);
         if (IS_ERR(rhs)) return CTL_ERR;
         cur = f->slots[t->slot];
         if (cur.tag == V_INT && rhs.tag == V_INT) {
@@ -1404,7 +1137,7 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
       }
       Value cur = load_name(vm, f, t);
       if (IS_ERR(cur)) return CTL_ERR;
-      Value rhs = eval(vm, f, n->b);
+      Value rhs = rt_eval(vm, f, n->b);
       if (IS_ERR(rhs)) { v_decref(vm, cur); return CTL_ERR; }
       Value r = rt_inplace(vm, n->op, cur, rhs);
       v_decref(vm, cur);
@@ -1414,18 +1147,18 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
       v_decref(vm, r);
       return rc < 0 ? CTL_ERR : CTL_NONE;
     }
-    Value obj = eval(vm, f, t->a);
+    Value obj = rt_eval(vm, f, t->a);
     if (IS_ERR(obj)) return CTL_ERR;
     Value key = VNULL, cur;
     if (t->kind == E_SUBSCRIPT) {
-      key = eval(vm, f, t->b);
+      key = rt_eval(vm, f, t->b);
       if (IS_ERR(key)) { v_decref(vm, obj); return CTL_ERR; }
       cur = rt_getitem(vm, obj, key);
     } else {
       cur = rt_getattr(vm, obj, t->name);
     }
     if (IS_ERR(cur)) { v_decref(vm, obj); v_decref(vm, key); return CTL_ERR; }
-    Value rhs = eval(vm, f, n->b);
+    Value rhs = rt_eval(vm, f, n->b);
     if (IS_ERR(rhs)) { v_decref(vm, cur); v_decref(vm, obj); v_decref(vm, key); return CTL_ERR; }
     Value r = rt_inplace(vm, n->op, cur, rhs);
     v_decref(vm, cur);
@@ -1441,12 +1174,12 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
   }
   case S_IF: {
     for (;;) {
-      Value c = eval(vm, f, n->a);
+      Value c = rt_eval(vm, f, n->a);
       if (IS_ERR(c)) return CTL_ERR;
       int t = c.tag == V_BOOL ? (int)c.u.i : rt_truthy(vm, c);
       v_decref(vm, c);
       if (t < 0) return CTL_ERR;
-      if (t) return exec_block(vm, f, &n->l1);
+      if (t) return rt_exec_block(vm, f, &n->l1);
       /* elif chains are a single nested S_IF in l2 */
       if (n->l2.n == 1 && n->l2.v[0]->kind == S_IF && n->l2.v[0]->line != n->line && n->l2.v[0] != NULL) {
         Node *e = n->l2.v[0];
@@ -1454,31 +1187,31 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
         n = e;
         continue;
       }
-      return exec_block(vm, f, &n->l2);
+      return rt_exec_block(vm, f, &n->l2);
     }
   }
   case S_WHILE: {
     for (;;) {
-      if (tick(vm)) return CTL_ERR;
-      Value c = eval(vm, f, n->a);
+      if (rt_tick(vm)) return CTL_ERR;
+      Value c = rt_eval(vm, f, n->a);
       if (IS_ERR(c)) return CTL_ERR;
       int t = c.tag == V_BOOL ? (int)c.u.i : rt_truthy(vm, c);
       v_decref(vm, c);
       if (t < 0) return CTL_ERR;
       if (!t) break;
-      int ctl = exec_block(vm, f, &n->l1);
+      int ctl = rt_exec_block(vm, f, &n->l1);
       if (ctl == CTL_BREAK) return CTL_NONE;
       if (ctl == CTL_CONTINUE || ctl == CTL_NONE) continue;
       return ctl;
     }
-    return n->l2.n ? exec_block(vm, f, &n->l2) : CTL_NONE;
+    return n->l2.n ? rt_exec_block(vm, f, &n->l2) : CTL_NONE;
   }
   case S_FOR: return exec_for(vm, f, n);
   case S_BREAK: return CTL_BREAK;
   case S_CONTINUE: return CTL_CONTINUE;
   case S_PASS: case S_GLOBAL: case S_NONLOCAL: return CTL_NONE;
   case S_RETURN: {
-    Value v = n->a ? eval(vm, f, n->a) : VNONE;
+    Value v = n->a ? rt_eval(vm, f, n->a) : VNONE;
     if (IS_ERR(v)) return CTL_ERR;
     v_decref(vm, f->ret);
     f->ret = v;
@@ -1508,7 +1241,7 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
   case S_IMPORT: return exec_import(vm, f, n);
   case S_FROMIMPORT: return exec_from_import(vm, f, n);
   case S_ASSERT: {
-    Value c = eval(vm, f, n->a);
+    Value c = rt_eval(vm, f, n->a);
     if (IS_ERR(c)) return CTL_ERR;
     int t = rt_truthy(vm, c);
     v_decref(vm, c);
@@ -1516,7 +1249,7 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
     if (t) return CTL_NONE;
     Value msg = VNULL;
     if (n->b) {
-      msg = eval(vm, f, n->b);
+      msg = rt_eval(vm, f, n->b);
       if (IS_ERR(msg)) return CTL_ERR;
     }
     Value e = exc_new(vm, vm->exc[EX_AssertionError], &msg, msg.tag == V_NULL ? 0 : 1);
@@ -1534,11 +1267,11 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
         for (int k = 0; k < t->l1.n; k++) if (t->l1.v[k]->kind == E_NAME && delete_name(vm, f, t->l1.v[k]) < 0) return CTL_ERR;
         continue;
       }
-      Value o = eval(vm, f, t->a);
+      Value o = rt_eval(vm, f, t->a);
       if (IS_ERR(o)) return CTL_ERR;
       int r;
       if (t->kind == E_SUBSCRIPT) {
-        Value k = eval(vm, f, t->b);
+        Value k = rt_eval(vm, f, t->b);
         if (IS_ERR(k)) { v_decref(vm, o); return CTL_ERR; }
         r = rt_delitem(vm, o, k);
         v_decref(vm, k);
@@ -1551,7 +1284,7 @@ static int exec_stmt(VM *vm, Frame *f, Node *n) {
     return CTL_NONE;
   }
   default: {
-    Value v = eval(vm, f, n);
+    Value v = rt_eval(vm, f, n);
     if (IS_ERR(v)) return CTL_ERR;
     v_decref(vm, v);
     return CTL_NONE;

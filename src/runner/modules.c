@@ -10,6 +10,7 @@
 #include <time.h>
 
 Value mod_sys_init(VM *vm);
+Value import_py_module(VM *vm, Str *name); /* modules_py.c */
 
 static const struct { const char *name; ModInit init; } registry[] = {
   {"math", mod_math_init},
@@ -29,6 +30,12 @@ Value import_module(VM *vm, Str *name) {
       if (dict_set_str(vm, vm->modules, name, mod) < 0) { v_decref(vm, mod); return VERR; }
       return mod;
     }
+  }
+  Value py = import_py_module(vm, name);
+  if (IS_ERR(py)) return py;
+  if (py.tag != V_NULL) {
+    if (dict_set_str(vm, vm->modules, name, py) < 0) { v_decref(vm, py); return VERR; }
+    return py;
   }
   return rt_raise(vm, EX_ModuleNotFoundError, "No module named '%s'", name->s);
 }

@@ -899,7 +899,7 @@ Str *str_repr_of(VM *vm, Str *s) {
 static bool repr_enter(VM *vm, Value *v) {
   for (int i = 0; i < vm->nrepr; i++)
     if (vm->repr_stack[i]->u.o == v->u.o) return false;
-  if (vm->nrepr < 64) vm->repr_stack[vm->nrepr++] = v;
+  if (vm->nrepr < 1024) vm->repr_stack[vm->nrepr++] = v;
   return true;
 }
 static void repr_leave(VM *vm) { if (vm->nrepr > 0) vm->nrepr--; }
@@ -924,7 +924,7 @@ static Str *repr_container(VM *vm, Value v) {
   Obj *o = v.u.o;
   Buf b = {0};
   int rc = 0;
-  if (vm->nrepr >= 60) { rt_raise(vm, EX_RecursionError, "maximum recursion depth exceeded while getting the repr of an object"); return NULL; }
+  if (vm->nrepr >= 1000) { rt_raise(vm, EX_RecursionError, "maximum recursion depth exceeded while getting the repr of an object"); return NULL; }
   if (!repr_enter(vm, &v)) {
     return str_cstr(vm, o->kind == O_LIST ? "[...]" : "{...}");
   }

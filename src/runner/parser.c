@@ -128,6 +128,16 @@ static Node *p_or_test(P *p);
 static Node *p_star_expr_or_test(P *p);
 static void p_block(P *p, NodeList *body, const char *what, int line);
 static Node *p_testlist_star(P *p, bool allow_star);
+static Node *p_yield(P *p) {
+  Token *t = next(p);
+  Node *y = mknode(p, E_YIELD, t);
+  if (accept_kw(p, "from")) { y->flag = 1; y->a = p_test(p); return y; }
+  Token *c = cur(p);
+  if (c->type != T_NEWLINE && !(c->type == T_OP && (strcmp(c->op, ")") == 0 || strcmp(c->op, ";") == 0 || strcmp(c->op, "=") == 0)))
+    y->a = p_testlist_star(p, true);
+  return y;
+}
+static Node *p_rhs(P *p) { return is_kw(p, "yield") ? p_yield(p) : p_testlist_star(p, true); }
 static Node *p_atom_fstring(P *p, Token *t, const char *body, int64_t len, bool raw);
 
 static void enter(P *p) {
@@ -280,6 +290,12 @@ static Node *p_atom(P *p) {
     if (accept_op(p, "(")) {
       enter(p);
       if (accept_op(p, ")")) { p->depth--; return mknode(p, E_TUPLE, t); }
+      if (is_kw(p, "yield")) {
+        Node *y = p_yield(p);
+        expect_op(p, ")");
+        p->depth--;
+        return y;
+      }
       Node *first = p_star_expr_or_test(p);
       if (accept_op(p, ":=")) {
         if (first->kind != E_NAME) perr_at(p, t, "cannot use assignment expressions with %s", "expression");
@@ -874,7 +890,7 @@ static Node *p_simple_stmt(P *p) {
   if (accept_kw(p, "continue")) return mknode(p, S_CONTINUE, t);
   if (accept_kw(p, "return")) {
     Node *r = mknode(p, S_RETURN, t);
-    if (cur(p)->type != T_NEWLINE && !is_op(p, ";")) r->a = p_testlist_star(p, true);
+    if (cur(p)->type != T_NEWLINE && !is_op(p, ";")) r->a = p_rhs(p);
     return r;
   }
   if (accept_kw(p, "raise")) {
@@ -979,14 +995,14 @@ static Node *p_simple_stmt(P *p) {
        (p->t[p->pos + 1].type == T_NAME && !tok_is_keyword(&p->t[p->pos + 1]))))
     perr_at(p, t, "Missing parentheses in call to 'print'. Did you mean print(...)?");
   /* expression statement / assignment */
-  Node *e = p_testlist_star(p, true);
+  Node *e = p_rhs(p);
   Token *o = cur(p);
   if (o->type == T_OP && strcmp(o->op, "=") == 0) {
     Node *a = mknode(p, S_ASSIGN, t);
     while (accept_op(p, "=")) {
       check_target(p, e, t, false);
       push(p, &a->l1, e);
-      e = p_testlist_star(p, true);
+      e = p_rhs(p);
     }
     a->a = e;
     return a;
@@ -1012,7 +1028,7 @@ static Node *p_simple_stmt(P *p) {
         Node *a = mknode(p, S_AUGASSIGN, t);
         a->op = (uint8_t)codes[k];
         a->a = e;
-        a->b = p_testlist_star(p, false);
+        a->b = is_kw(p, "yield") ? p_yield(p) : p_testlist_star(p, false);
         return a;
       }
     }

@@ -369,6 +369,11 @@ static void r_expr(R *r, Scope *s, Node *n) {
   case E_LISTCOMP: case E_SETCOMP: case E_DICTCOMP: case E_GENEXP:
     r_comprehension(r, s, n);
     return;
+  case E_YIELD:
+    if (s->kind != SK_FUNC) rerr(r, n, "%s", "'yield' outside function");
+    s->code->is_gen = true;
+    r_expr(r, s, n->a);
+    return;
   case E_NAMEDEXPR:
     r_expr(r, s, n->b);
     if (s->kind == SK_FUNC && find_local(s, n->a->name) < 0 && sv_find(&s->globals, n->a->name) < 0 &&
@@ -399,6 +404,7 @@ static void r_stmt(R *r, Scope *s, Node *n) {
   case S_RETURN:
     if (s->kind != SK_FUNC) rerr(r, n, "%s", "'return' outside function");
     r_expr(r, s, n->a);
+    if (s->code->is_gen && n->a && n->a->kind == E_YIELD) break;
     break;
   case S_RAISE: r_expr(r, s, n->a); r_expr(r, s, n->b); break;
   case S_DEF: case S_CLASS:

@@ -152,7 +152,7 @@ enum {
   /* expressions */
   E_CONST, E_NAME, E_BINOP, E_UNARY, E_NOT, E_AND, E_OR, E_COMPARE, E_CALL, E_ATTR, E_SUBSCRIPT,
   E_SLICE, E_LIST, E_TUPLE, E_SET, E_DICT, E_LISTCOMP, E_SETCOMP, E_DICTCOMP, E_GENEXP, E_COMPFOR,
-  E_LAMBDA, E_IFEXP, E_FSTRING, E_FORMATTED, E_STARRED, E_KEYWORD, E_DSTAR, E_NAMEDEXPR,
+  E_LAMBDA, E_IFEXP, E_FSTRING, E_FORMATTED, E_STARRED, E_KEYWORD, E_DSTAR, E_NAMEDEXPR, E_YIELD,
   /* statements */
   S_EXPR, S_ASSIGN, S_AUGASSIGN, S_IF, S_WHILE, S_FOR, S_BREAK, S_CONTINUE, S_PASS, S_RETURN,
   S_DEF, S_CLASS, S_TRY, S_HANDLER, S_RAISE, S_WITH, S_WITHITEM, S_IMPORT, S_FROMIMPORT, S_ALIAS,
@@ -200,6 +200,7 @@ struct Code {
   NodeList defaults, kwdefaults; /* kwdefaults: NULL entries for required ones */
   NodeList decorators;
   bool is_class;
+  bool is_gen;       /* contains yield: runs eagerly, returning an iterator over what it yields */
 };
 
 /* ----- interpreter ----- */
@@ -213,6 +214,7 @@ typedef struct Frame {
   Func *func;
   int line;
   Value ret;
+  List *gen_out;      /* generator frames: the values yielded so far */
   struct Frame *back;
 } Frame;
 
@@ -231,7 +233,7 @@ enum { CLS_object, CLS_type, CLS_NoneType, CLS_bool, CLS_int, CLS_float, CLS_str
        CLS_tuple, CLS_dict, CLS_set, CLS_function, CLS_builtin, CLS_method, CLS_module, CLS_range,
        CLS_slice, CLS_cell, CLS_iterator, CLS_staticmethod, CLS_classmethod, CLS_property,
        CLS_dict_keys, CLS_dict_values, CLS_dict_items, CLS_enumerate, CLS_zip, CLS_map, CLS_filter,
-       CLS_reversed, CLS_super, CLS_COUNT };
+       CLS_reversed, CLS_super, CLS_generator, CLS_COUNT };
 
 struct VM {
   Class *cls[CLS_COUNT];
@@ -259,7 +261,7 @@ struct VM {
   const char *filename;
   char **lines; int nlines;   /* source of the running file, for tracebacks */
   char *err_type, *err_msg; int err_line;
-  Value *repr_stack[64]; int nrepr; /* objects being printed, for [...] */
+  Value *repr_stack[1024]; int nrepr; /* objects being printed, for [...] */
   Str *s_init, *s_call, *s_repr, *s_str, *s_len, *s_iter, *s_next, *s_bool, *s_enter, *s_exit,
       *s_getitem, *s_setitem, *s_contains, *s_eq, *s_name, *s_args, *s_float, *s_int, *s_hash,
       *s_delitem, *s_neg, *s_pos, *s_abs, *s_lt, *s_le, *s_gt, *s_ge, *s_ne, *s_main, *s_module,
@@ -390,6 +392,21 @@ typedef struct SyntaxErr { char msg[256]; int line, col, end_col; bool indentati
 Code *parse_module(VM *vm, const char *src, SyntaxErr *err); /* NULL on a syntax error */
 Value eval_module(VM *vm, Code *code, Dict *globals);
 Value call_func(VM *vm, Func *f, Value *args, int n, Kw *kw);
+/* evaluator internals shared by eval.c and call.c */
+enum { CTL_NONE, CTL_BREAK, CTL_CONTINUE, CTL_RETURN, CTL_ERR };
+Value rt_eval(VM *vm, Frame *f, Node *n);
+int rt_exec_block(VM *vm, Frame *f, NodeList *b);
+void rt_tb_add(VM *vm, Frame *f, int line);
+Value make_function(VM *vm, Frame *f, Code *c);
+Value apply_decorators(VM *vm, Frame *f, NodeList *decs, Value v);
+Value make_class(VM *vm, Frame *f, Node *n);
+/* polls the interrupt flag, and the clock every 4096 steps */
+static inline bool rt_tick(VM *vm) {
+  if (atomic_load_explicit(&vm->interrupt, memory_order_relaxed)) return rt_check_interrupt(vm);
+  if ((++vm->ticks & 4095) == 0 && vm->timeout > 0) return rt_check_interrupt(vm);
+  return false;
+}
+
 void *arena_alloc(VM *vm, size_t n); /* zeroed; NULL when out of memory */
 void arena_free_all(VM *vm);
 int resolve_module(VM *vm, Code *module, SyntaxErr *err); /* scopes, slots and cells */

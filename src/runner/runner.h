@@ -29,8 +29,9 @@ void rn_free(rn_interp *in);
 /* Where print() and tracebacks go; the default writes to the process's stdout/stderr. */
 void rn_set_output(rn_interp *in, rn_output_fn fn, void *user);
 /* Runs source (NUL-terminated) as the module __main__. Returns 0, or 1 after an uncaught exception
- * (or a syntax error), whose traceback has already been written to RN_STDERR. Globals persist
- * between calls on the same interpreter. */
+ * (or a syntax error), whose traceback has already been written to RN_STDERR, or the status given
+ * to sys.exit(). Globals persist between calls on the same interpreter. The code runs on a helper
+ * thread with a large stack (rn_run waits for it), so deep recursion ends in RecursionError. */
 int rn_run(rn_interp *in, const char *source, const char *filename);
 /* Thread-safe: makes the running code raise KeyboardInterrupt at its next loop step or call. */
 void rn_interrupt(rn_interp *in);
