@@ -8,7 +8,7 @@ set -eu
 packages="gcc libc6-dev meson ninja-build pkg-config
 libopenblas-dev libglib2.0-dev libgtk-4-dev libadwaita-1-dev libgtksourceview-5-dev
 libcairo2-dev libpango1.0-dev fonts-dejavu-core
-xvfb xauth dbus gettext desktop-file-utils appstream"
+xvfb xauth dbus gettext desktop-file-utils appstream python3"
 
 say() { printf 'install.sh: %s\n' "$*"; }
 

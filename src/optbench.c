@@ -22,7 +22,8 @@ static void print_help(FILE *out) {
         "  optbench run [--timeout S] FILE.py | -     run Python/PyTorch code on the engine\n"
         "  optbench export-figures [DIR] [--format png|svg|pdf] [--dpi N] [--only NAME,...]\n"
         "                                             write the lecture's figures\n"
-        "  optbench bench [--json] [--device cpu|cuda] run the engine's benchmarks\n"
+        "  optbench bench [--json] [--device cpu|cuda] [--only NAME,...] [--repeat N]\n"
+        "                                             run the engine's benchmarks\n"
         "  optbench --version | --help\n",
         out);
 }

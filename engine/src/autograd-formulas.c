@@ -373,7 +373,7 @@ static int unary_backward(tn_node *n, pool *pp, tn_tensor *g, tn_tensor *s, tn_t
     TRY(one, tn_wrap_scalar(tn_scalar_int(1)));
     TRY(t1, tn_sub(one, s));
     TRY(t1, tn_mul(g, t1));
-    r = tn_mul(t1, s);
+    r = tn_mul(t1, t1);
     break;
   case TN_UNARY_RELU:
     TRY(t1, tn_wrap_scalar(tn_scalar_int(0)));

@@ -14,6 +14,38 @@ static void convert_loop(void *ctx, int64_t n, char **data, const int64_t *strid
   tn__convert(data[0], c->dst, strides[0], data[1], c->src, strides[1], n);
 }
 
+/* A same-dtype copy whose destination runs along one dim and whose source runs along the other
+ * (x.t().contiguous()): copy tile by tile, so that both sides stay in cache. */
+#define TN_TILE 32
+#define TN_TRANSPOSE_LOOP(T)                                                                     \
+  for (int64_t i0 = 0; i0 < n1; i0 += TN_TILE)                                                   \
+    for (int64_t j0 = 0; j0 < n0; j0 += TN_TILE) {                                               \
+      int64_t i1 = i0 + TN_TILE < n1 ? i0 + TN_TILE : n1, j1 = j0 + TN_TILE < n0 ? j0 + TN_TILE : n0; \
+      for (int64_t i = i0; i < i1; i++)                                                          \
+        for (int64_t j = j0; j < j1; j++)                                                        \
+          *(T *)(d + i * ds1 + j * ds0) = *(const T *)(sp + i * ss1 + j * ss0);                  \
+    }
+
+static bool transpose_copy(const tn__iter *it, tn_dtype dd, tn_dtype sd) {
+  int64_t es = (int64_t)tn__dtype_traits[dd].size;
+  if (dd != sd || it->ndim != 2) return false;
+  int64_t n0 = it->shape[0], n1 = it->shape[1];
+  int64_t ds0 = it->strides[0][0], ds1 = it->strides[0][1], ss0 = it->strides[1][0], ss1 = it->strides[1][1];
+  /* dst contiguous along dim 0, src along dim 1, and big enough for tiling to matter */
+  if (ds0 != es || ss1 != es || n0 < TN_TILE || n1 < TN_TILE) return false;
+  char *d = it->data[0];
+  const char *sp = it->data[1];
+  switch (es) {
+  case 1: TN_TRANSPOSE_LOOP(uint8_t); return true;
+  case 2: TN_TRANSPOSE_LOOP(uint16_t); return true;
+  case 4: TN_TRANSPOSE_LOOP(uint32_t); return true;
+  case 8: TN_TRANSPOSE_LOOP(uint64_t); return true;
+  default: return false;
+  }
+}
+#undef TN_TRANSPOSE_LOOP
+#undef TN_TILE
+
 /* Lowest and one-past-highest byte a tensor touches in its storage. */
 static void byte_extent(const tn_tensor *t, int64_t *lo, int64_t *hi) {
   int64_t esize = (int64_t)tn__dtype_traits[t->dtype].size;
@@ -91,8 +123,10 @@ int tn__copy_raw(tn_tensor *dst, const tn_tensor *src) {
     const tn_tensor *ops[2] = {dst, src};
     tn__iter it;
     tn__iter_init(&it, dst->ndim, dst->shape, 2, ops);
-    convert_ctx c = {dst->dtype, src->dtype};
-    tn__iter_run(&it, convert_loop, &c);
+    if (!transpose_copy(&it, dst->dtype, src->dtype)) {
+      convert_ctx c = {dst->dtype, src->dtype};
+      tn__iter_run(&it, convert_loop, &c);
+    }
   }
   tn_release(tmp);
   return 0;

@@ -174,15 +174,36 @@ static uint32_t round_to_binary(double a, int mbits, int bias, int ebits) {
   return ((uint32_t)biased << mbits) | (uint32_t)(q - ldexp(1.0, mbits));
 }
 
+uint16_t tn_float_to_half(float f) {
+  /* Round to nearest even on the bit pattern (the float32 -> binary16 path every float16 kernel
+   * takes, so it must be cheap); tn_double_to_half is the reference it is tested against. */
+  uint32_t x;
+  memcpy(&x, &f, 4);
+  uint32_t sign = (x >> 16) & 0x8000u, ax = x & 0x7fffffffu;
+  if (ax >= 0x7f800000u) return (uint16_t)(sign | (ax > 0x7f800000u ? 0x7e00u : 0x7c00u));
+  if (ax >= 0x477ff000u) return (uint16_t)(sign | 0x7c00u); /* 65520 and up round to infinity */
+  if (ax < 0x38800000u) {                                    /* below 2^-14: subnormal or zero */
+    if (ax <= 0x33000000u) return (uint16_t)sign;            /* up to 2^-25 (a tie) rounds to 0 */
+    uint32_t shift = 126u - (ax >> 23), m = (ax & 0x7fffffu) | 0x800000u;
+    uint32_t q = m >> shift, rem = m & ((1u << shift) - 1u), half = 1u << (shift - 1u);
+    if (rem > half || (rem == half && (q & 1u))) q++;
+    return (uint16_t)(sign | q);
+  }
+  uint32_t r = ax - 0x38000000u; /* rebias the exponent from 127 to 15 */
+  uint32_t q = r >> 13, rem = r & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (q & 1u))) q++; /* a carry moves into the exponent */
+  return (uint16_t)(sign | q);
+}
+
 uint16_t tn_double_to_half(double d) {
+  float f = (float)d;
+  if ((double)f == d) return tn_float_to_half(f); /* exact in float: no double rounding */
   uint16_t sign = signbit(d) ? 0x8000 : 0;
   if (isnan(d)) return sign | 0x7e00;
   double a = fabs(d);
   if (isinf(a)) return sign | 0x7c00;
   return sign | (uint16_t)round_to_binary(a, 10, 15, 5);
 }
-
-uint16_t tn_float_to_half(float f) { return tn_double_to_half((double)f); }
 
 float tn_half_to_float(uint16_t h) {
   uint32_t sign = (uint32_t)(h & 0x8000) << 16;
@@ -202,6 +223,8 @@ float tn_half_to_float(uint16_t h) {
 }
 
 uint16_t tn_double_to_bfloat16(double d) {
+  float f = (float)d;
+  if ((double)f == d) return tn_float_to_bfloat16(f); /* exact in float: no double rounding */
   if (isnan(d)) return 0x7fc0; /* c10 drops the sign of NaN */
   uint16_t sign = signbit(d) ? 0x8000 : 0;
   double a = fabs(d);
@@ -358,6 +381,19 @@ void tn__convert(void *dst, tn_dtype dd, int64_t dst_stride, const void *src, tn
       *(double *)((char *)dst + i * dst_stride) = *(const float *)((const char *)src + i * src_stride);
     return;
   }
+  /* float16/bfloat16 <-> float32: the bit-level conversions, without the generic switch */
+#define TN_HALF_LOOP(DT, ST, EXPR)                                                                \
+  for (int64_t i = 0; i < n; i++) {                                                              \
+    ST v;                                                                                        \
+    memcpy(&v, (const char *)src + i * src_stride, sizeof v);                                    \
+    DT r = EXPR;                                                                                 \
+    memcpy((char *)dst + i * dst_stride, &r, sizeof r);                                          \
+  }
+  if (dd == TN_DTYPE_FLOAT32 && sd == TN_DTYPE_FLOAT16) { TN_HALF_LOOP(float, uint16_t, tn_half_to_float(v)) return; }
+  if (dd == TN_DTYPE_FLOAT32 && sd == TN_DTYPE_BFLOAT16) { TN_HALF_LOOP(float, uint16_t, tn_bfloat16_to_float(v)) return; }
+  if (dd == TN_DTYPE_FLOAT16 && sd == TN_DTYPE_FLOAT32) { TN_HALF_LOOP(uint16_t, float, tn_float_to_half(v)) return; }
+  if (dd == TN_DTYPE_BFLOAT16 && sd == TN_DTYPE_FLOAT32) { TN_HALF_LOOP(uint16_t, float, tn_float_to_bfloat16(v)) return; }
+#undef TN_HALF_LOOP
   if (!tn__dtype_traits[sd].is_floating) {
     for (int64_t i = 0; i < n; i++)
       tn__store_int64((char *)dst + i * dst_stride, dd, tn__load_int64((const char *)src + i * src_stride, sd));

@@ -87,8 +87,10 @@ GSettings *ob_settings_new(void) {
 
 static void apply_color_scheme(ObApplication *self) {
   AdwStyleManager *manager = adw_style_manager_get_default();
-  if (self->dark) {
-    adw_style_manager_set_color_scheme(manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  /* Screenshots do not depend on the desktop's or the user's choice: light unless --dark. */
+  if (self->dark || self->screenshot) {
+    adw_style_manager_set_color_scheme(manager, self->dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
     return;
   }
   int scheme = self->settings ? g_settings_get_enum(self->settings, "color-scheme") : 0;

@@ -484,6 +484,27 @@ static void test_window_size_saved(void) {
   g_settings_reset(settings, "window-height");
 }
 
+static gboolean flap_closed(gpointer window) {
+  AdwFlap *flap = ADW_FLAP(find_by_type(window, ADW_TYPE_FLAP));
+  return adw_flap_get_folded(flap) && adw_flap_get_reveal_progress(flap) == 0.0;
+}
+
+/* On a narrow window the sidebar folds over the lesson, and opening a lesson puts it away. */
+static void test_narrow_window(void) {
+  ObWindow *narrow = ob_window_new(ADW_APPLICATION(app), NULL);
+  gtk_window_set_default_size(GTK_WINDOW(narrow), 480, 720);
+  ob_window_open_lesson(narrow, "overview");
+  gtk_window_present(GTK_WINDOW(narrow));
+  g_assert_true(wait_until(is_drawn, narrow));
+  g_assert_cmpint(gtk_widget_get_width(GTK_WIDGET(narrow)), <=, 600);
+  gtk_widget_activate_action(GTK_WIDGET(narrow), "win.toggle-sidebar", NULL);
+  ob_window_open_lesson(narrow, "overview");
+  g_assert_false(ob_window_get_sidebar_visible(narrow));
+  g_assert_true(wait_until(flap_closed, narrow));
+  save_screenshot(GTK_WIDGET(narrow), "screenshot-narrow.png");
+  gtk_window_destroy(GTK_WINDOW(narrow));
+}
+
 int main(int argc, char **argv) {
   gtk_test_init(&argc, &argv, NULL);
   adw_init();
@@ -512,6 +533,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/display/window/about-window-opens", test_about_window_opens);
   g_test_add_func("/display/code-pane/runs-stops-marks-errors", test_code_pane_runs);
   g_test_add_func("/display/window/size-saved", test_window_size_saved);
+  g_test_add_func("/display/window/narrow-folds-sidebar", test_narrow_window);
   g_test_add_func("/display/lesson/screenshots", test_screenshots);
   int status = g_test_run();
   gtk_window_destroy(GTK_WINDOW(window));

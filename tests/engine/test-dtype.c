@@ -108,6 +108,50 @@ static void test_bfloat16_rounding(void) {
   check_conversion_file("float32_to_bfloat16", tn_float_to_bfloat16, tn_double_to_bfloat16);
 }
 
+/* float32 -> float16 by arithmetic (scaling by powers of two is exact, rint rounds to nearest
+ * even): the reference for the engine's bit-level conversion. */
+static uint16_t reference_half(float f) {
+  uint16_t sign = signbit(f) ? 0x8000 : 0;
+  if (isnan(f)) return sign | 0x7e00;
+  double a = fabs((double)f);
+  if (a >= 65520.0) return sign | 0x7c00;
+  if (a < ldexp(1.0, -14)) return sign | (uint16_t)rint(ldexp(a, 24));
+  int ex;
+  frexp(a, &ex);
+  double q = rint(ldexp(a, 11 - ex)); /* 1024 <= q <= 2048 */
+  if (q == 2048.0) {
+    q = 1024.0;
+    ex++;
+  }
+  return sign | (uint16_t)((ex - 1 + 15) << 10) | (uint16_t)(q - 1024.0);
+}
+
+static void test_half_bits_vs_reference(void) {
+  /* every exponent and sign, with the low mantissa bits at and around each rounding boundary,
+   * plus a deterministic scatter of other patterns */
+  static const uint32_t lows[] = {0x0000, 0x0001, 0x0fff, 0x1000, 0x1001, 0x1fff, 0x0800, 0x17ff};
+  guint64 checked = 0;
+  for (uint32_t high = 0; high < (1u << 19); high++) {
+    for (size_t k = 0; k < G_N_ELEMENTS(lows); k++) {
+      uint32_t bits = (high << 13) | lows[k];
+      float f;
+      memcpy(&f, &bits, 4);
+      uint16_t got = tn_float_to_half(f), want = reference_half(f);
+      if (got != want) g_error("float16 of 0x%08x (%a): expected 0x%04x, got 0x%04x", bits, (double)f, want, got);
+      checked++;
+    }
+  }
+  uint32_t x = 12345;
+  for (int i = 0; i < 2000000; i++) {
+    x = x * 1664525u + 1013904223u;
+    float f;
+    memcpy(&f, &x, 4);
+    g_assert_cmphex(tn_float_to_half(f), ==, reference_half(f));
+    g_assert_cmphex(tn_double_to_half((double)f), ==, reference_half(f));
+  }
+  g_assert_cmpuint(checked, ==, 8u << 19);
+}
+
 static void test_names(void) {
   g_assert_cmpstr(tn_dtype_torch_name(TN_DTYPE_FLOAT16), ==, "torch.float16");
   g_assert_cmpint(tn_dtype_from_name("torch.half"), ==, TN_DTYPE_FLOAT16);
@@ -140,6 +184,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/engine/dtype/result-type", test_result_type);
   g_test_add_func("/engine/dtype/half-roundtrip", test_half_roundtrip);
   g_test_add_func("/engine/dtype/half-rounding", test_half_rounding);
+  g_test_add_func("/engine/dtype/half-bits-vs-reference", test_half_bits_vs_reference);
   g_test_add_func("/engine/dtype/bfloat16-rounding", test_bfloat16_rounding);
   g_test_add_func("/engine/dtype/finfo", test_finfo);
   return g_test_run();
