@@ -373,7 +373,7 @@ static int unary_backward(tn_node *n, pool *pp, tn_tensor *g, tn_tensor *s, tn_t
     TRY(one, tn_wrap_scalar(tn_scalar_int(1)));
     TRY(t1, tn_sub(one, s));
     TRY(t1, tn_mul(g, t1));
-    r = tn_mul(t1, t1);
+    r = tn_mul(t1, s);
     break;
   case TN_UNARY_RELU:
     TRY(t1, tn_wrap_scalar(tn_scalar_int(0)));
@@ -791,6 +791,27 @@ int tn__node_apply(tn_node *n, tn_tensor *g, tn_tensor **out) {
     TRY(t1, tn_cumsum(t1, n->i0, TN_DTYPE_UNDEFINED));
     if (!(out[0] = flip_dim(t1, n->i0))) goto fail;
     break;
+  case TN__K_CUMPROD: {
+    /* cumprod_backward without zeros: reversed_cumsum(result * grad) / self */
+    tn_tensor *self = sv[0], *res = sv[1];
+    if (self->numel <= 1 || self->ndim == 0 || self->shape[n->i0] == 1) {
+      out[0] = tn_retain(g);
+      break;
+    }
+    TRY(t1, wrapf(0.0));
+    TRY(t1, tn_binary(TN_BINARY_EQ, self, t1));
+    TRY(t1, tn_any(t1, 0, NULL, false));
+    if (tn_get_flat(t1, 0).v.b) {
+      tn__errorf(TN_ERROR_NOT_IMPLEMENTED, "the derivative of cumprod at inputs with zeros is not implemented");
+      goto fail;
+    }
+    TRY(t1, tn_mul(res, g));
+    TRY(t1, flip_dim(t1, n->i0));
+    TRY(t1, tn_cumsum(t1, n->i0, TN_DTYPE_UNDEFINED));
+    TRY(t1, flip_dim(t1, n->i0));
+    if (!(out[0] = tn_div(t1, self))) goto fail;
+    break;
+  }
   case TN__K_FLIP:
     if (!(out[0] = flip_dim(g, n->i0))) goto fail;
     break;

@@ -39,7 +39,6 @@ static tn_tensor *snapshot(const tn_tensor *t) {
 tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const tn_scalar *alpha, tn_tensor *self) {
   if (self && tn__ag_check_inplace(self) < 0) return NULL;
   const char *name = binary_name(op, b);
-  bool sub_alpha = false;
   int bop = op;
   tn_scalar al = alpha ? *alpha : tn_scalar_int(1);
   tn_tensor *orig = NULL;
@@ -48,7 +47,6 @@ tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const t
     orig = snapshot(self);
     if (!orig) return NULL;
   }
-  (void)sub_alpha;
   bool was = off_begin();
   tn_tensor *r;
   if (op == TN__EW_ADD_ALPHA)
@@ -376,6 +374,22 @@ tn_tensor *tn__ag_cumsum(const tn_tensor *t, int64_t dim, tn_dtype dtype) {
     return NULL;
   }
   n->i0 = t->ndim ? tn_wrap_dim(dim, t->ndim) : 0;
+  return tn__ag_finish(n, r);
+}
+
+tn_tensor *tn__ag_cumprod(const tn_tensor *t, int64_t dim, tn_dtype dtype) {
+  bool was = off_begin();
+  tn_tensor *r = tn_cumprod(t, dim, dtype);
+  off_end(was);
+  if (!r) return NULL;
+  tn_node *n = node2(TN__K_CUMPROD, "CumprodBackward0", t, NULL);
+  if (!n) {
+    tn_release(r);
+    return NULL;
+  }
+  n->i0 = t->ndim ? tn_wrap_dim(dim, t->ndim) : 0;
+  tn__node_save(n, t, false, "self");
+  tn__node_save(n, r, true, "result");
   return tn__ag_finish(n, r);
 }
 

@@ -23,6 +23,7 @@ typedef enum tn__node_kind {
   TN__K_NORM,       /* p */
   TN__K_CUMSUM,     /* i0: dim */
   TN__K_FLIP,       /* i0: dim */
+  TN__K_CUMPROD,    /* i0: dim; self and result saved */
   TN__K_RESHAPE,
   TN__K_EXPAND,
   TN__K_GATHER,     /* aux: int64 positions of each output element in the input */

@@ -1496,4 +1496,7 @@ tn_tensor *tn_cumsum(const tn_tensor *t, int64_t dim, tn_dtype dtype) {
   return cum_impl("cumsum", t, dim, dtype, false);
 }
 
-tn_tensor *tn_cumprod(const tn_tensor *t, int64_t dim, tn_dtype dtype) { return cum_impl("cumprod", t, dim, dtype, true); }
+tn_tensor *tn_cumprod(const tn_tensor *t, int64_t dim, tn_dtype dtype) {
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_cumprod(t, dim, dtype);
+  return cum_impl("cumprod", t, dim, dtype, true);
+}

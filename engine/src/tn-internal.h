@@ -219,6 +219,7 @@ tn_tensor *tn__ag_reduce(const char *op, const tn_tensor *t, int32_t ndims, cons
 int tn__ag_max_dim(bool is_max, const tn_tensor *t, int64_t dim, bool keepdim, tn_tensor **values,
                    tn_tensor **indices);
 tn_tensor *tn__ag_cumsum(const tn_tensor *t, int64_t dim, tn_dtype dtype);
+tn_tensor *tn__ag_cumprod(const tn_tensor *t, int64_t dim, tn_dtype dtype);
 /* op: "mm", "mv", "dot", "bmm", "matmul", "outer" */
 tn_tensor *tn__ag_matmul(const char *op, const tn_tensor *a, const tn_tensor *b);
 tn_tensor *tn__ag_cat(bool stack, int32_t n, tn_tensor *const *tensors, int64_t dim);

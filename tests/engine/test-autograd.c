@@ -348,6 +348,7 @@ static tn_tensor *f_fro_dims(tn_tensor **in) {
   static const int64_t d02[] = {0, 2};
   return tn_linalg_norm(in[0], false, 0, "fro", 2, d02, true);
 }
+static tn_tensor *f_cumprod(tn_tensor **in) { return tn_cumprod(in[0], 0, TN_DTYPE_UNDEFINED); }
 static tn_tensor *f_cumsum(tn_tensor **in) { return tn_cumsum(in[0], 1, TN_DTYPE_UNDEFINED); }
 
 static tn_tensor *f_view(tn_tensor **in) {
@@ -614,6 +615,7 @@ static const gcase cases[] = {
     {"vector-norm-inf", f_norminf, 1, {2}, {{3, 4}}, false, false, "LinalgVectorNormBackward0"},
     {"linalg-norm-fro", f_fro, 1, {2}, {{3, 4}}, false, true, NULL},
     {"linalg-norm-fro-dims", f_fro_dims, 1, {3}, {{2, 3, 4}}, false, true, NULL},
+    {"cumprod", f_cumprod, 1, {2}, {{3, 4}}, false, true, NULL},
     {"cumsum", f_cumsum, 1, {2}, {{3, 4}}, false, false, "CumsumBackward0"},
     {"view", f_view, 1, {1}, {{12}}, false, false, "ViewBackward0"},
     {"reshape-copy", f_reshape_t, 1, {2}, {{3, 4}}, false, false, "UnsafeViewBackward0"},

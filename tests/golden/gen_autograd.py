@@ -163,6 +163,7 @@ CASES = [
     ("vector-norm-inf", lambda: torch.linalg.vector_norm(L(3, 4), float("inf"), dim=1)),
     ("linalg-norm-fro", lambda: torch.linalg.norm(L(3, 4), "fro")),
     ("linalg-norm-fro-dims", lambda: torch.linalg.norm(L(2, 3, 4), "fro", dim=(0, 2), keepdim=True)),
+    ("cumprod", lambda: L(3, 4).cumprod(0)),
     ("cumsum", lambda: L(3, 4).cumsum(1)),
     ("view", lambda: L(12).view(3, 4)),
     ("reshape-copy", lambda: L(3, 4).t().reshape(-1)),
