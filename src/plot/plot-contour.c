@@ -20,24 +20,6 @@ struct PlotContourSet {
   double *pts;
 };
 
-static bool
-grow (void **p, int *cap, int need, size_t elem)
-{
-  if (need <= *cap)
-    return true;
-  int c = *cap ? *cap : 64;
-  while (c < need) {
-    if (c > INT32_MAX / 2)
-      return false;
-    c *= 2;
-  }
-  void *q = realloc (*p, (size_t) c * elem);
-  if (!q)
-    return false;
-  *p = q;
-  *cap = c;
-  return true;
-}
 
 /* Segment ends per case as pairs of cell edges (0 bottom, 1 right, 2 top, 3 left); -1 ends.
  * Index: case * 2 + (centre above ? 1 : 0) for the saddles 5 and 10; other cases ignore it. */
@@ -84,7 +66,7 @@ add_point (PlotContourSet *s, double x, double y)
   Line *cur = s->n_lines < s->cap_lines ? &s->lines[s->n_lines] : NULL;
   if (cur && s->n_pts > cur->start && s->pts[2 * s->n_pts - 2] == x && s->pts[2 * s->n_pts - 1] == y)
     return true;
-  if (!grow ((void **) &s->pts, &s->cap_pts, (s->n_pts + 1) * 2, sizeof (double)))
+  if (!plot__grow ((void **) &s->pts, &s->cap_pts, (s->n_pts + 1) * 2, sizeof (double)))
     return false;
   s->pts[2 * s->n_pts] = x;
   s->pts[2 * s->n_pts + 1] = y;
@@ -103,7 +85,7 @@ other_seg (const Work *w, int edge, int seg)
 static bool
 trace (PlotContourSet *set, Work *w, int s, int start_end, int level)
 {
-  if (!grow ((void **) &set->lines, &set->cap_lines, set->n_lines + 1, sizeof (Line)))
+  if (!plot__grow ((void **) &set->lines, &set->cap_lines, set->n_lines + 1, sizeof (Line)))
     return false;
   Line *ln = &set->lines[set->n_lines];
   ln->level = level;
@@ -169,7 +151,7 @@ do_cell (Work *w, const double *z, int i, int j, double x0, double dx, double y0
   int edges[4] = {j * (nx - 1) + i, w->n_h + j * nx + i + 1, (j + 1) * (nx - 1) + i,
                   w->n_h + j * nx + i};
   for (int k = 0; k < 4 && t[k] >= 0; k += 2) {
-    if (!grow ((void **) &w->seg, &w->cap_seg, (w->n_seg + 1) * 2, sizeof (int)))
+    if (!plot__grow ((void **) &w->seg, &w->cap_seg, (w->n_seg + 1) * 2, sizeof (int)))
       return false;
     for (int q = 0; q < 2; q++) {
       int ce = t[k + q];
@@ -219,7 +201,7 @@ do_level (PlotContourSet *set, Work *w, const double *z, double x0, double dx, d
           if (!do_cell (w, z, i, j, x0, dx, y0, dy, lv))
             return false;
     }
-  if (!grow ((void **) &w->used, &w->cap_used, w->n_seg + 1, 1))
+  if (!plot__grow ((void **) &w->used, &w->cap_used, w->n_seg + 1, 1))
     return false;
   memset (w->used, 0, (size_t) w->n_seg);
   bool ok = true;
