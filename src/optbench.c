@@ -10,6 +10,9 @@
 #include "tn.h"
 #include "runner.h"
 #include "bench.h"
+#if defined(OPTBENCH_HAVE_FIGURES) && OPTBENCH_HAVE_FIGURES
+#include "figures.h"
+#endif
 #if OPTBENCH_HAVE_GUI
 #include "ob-app.h"
 #endif
@@ -28,10 +31,12 @@ static void print_help(FILE *out) {
         out);
 }
 
+#if !OPTBENCH_HAVE_GUI || !(defined(OPTBENCH_HAVE_FIGURES) && OPTBENCH_HAVE_FIGURES) /* its only users */
 static int not_available(const char *what) {
   fprintf(stderr, "optbench: %s is not available in this version yet.\n", what);
   return 2;
 }
+#endif
 
 
 /* Ctrl-C raises KeyboardInterrupt in the running code, as in CPython (an atomic store: safe here). */
@@ -124,7 +129,11 @@ int main(int argc, char **argv) {
     return 0;
   }
   if (argc >= 2 && strcmp(argv[1], "run") == 0) return cmd_run(argc, argv);
-  if (argc >= 2 && strcmp(argv[1], "export-figures") == 0) return not_available("'optbench export-figures'");
+#if defined(OPTBENCH_HAVE_FIGURES) && OPTBENCH_HAVE_FIGURES
+  if (argc >= 2 && strcmp(argv[1], "export-figures") == 0) return ob_figures_main(argc - 1, argv + 1, stdout, stderr);
+#else
+  if (argc >= 2 && strcmp(argv[1], "export-figures") == 0) return not_available("'optbench export-figures' (built without cairo)");
+#endif
   if (argc >= 2 && strcmp(argv[1], "bench") == 0) return ob_bench_main(argc - 1, argv + 1);
 #if OPTBENCH_HAVE_GUI
   if (argc >= 2 && strcmp(argv[1], "lessons") == 0) return ob_app_print_lessons(stdout);

@@ -481,7 +481,8 @@ extern const char *(*tn_grad_fn_name_hook)(const tn_tensor *t);
  * them; the accessors below return borrowed pointers (tn_node_retain to keep one). */
 typedef struct tn_node tn_node;
 
-/* t.requires_grad_(flag): leaves only; RuntimeError for integer and bool dtypes. Returns t. */
+/* t.requires_grad_(flag): leaves only; RuntimeError for integer and bool dtypes. Like every in-place
+ * function, returns a new reference to t (release it), or NULL on error. */
 tn_tensor *tn_requires_grad_(tn_tensor *t, bool requires_grad);
 bool tn_requires_grad(const tn_tensor *t); /* t.requires_grad */
 bool tn_is_leaf(const tn_tensor *t);       /* t.is_leaf */

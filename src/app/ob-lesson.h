@@ -20,6 +20,9 @@ typedef struct {
   const char *keywords;  /* untranslated search words, space separated, marked for gettext */
   /* Fills view (ob_lesson_view_set_text/_visual/_controls/_example). */
   void (*create_panel)(ObLessonView *view);
+  /* The lecture figure it shows (a name of `optbench export-figures`), or NULL: Export Figure…
+   * is enabled only for lessons that declare one. */
+  const char *figure;
 } ObLessonInfo;
 
 /* The lecture's top-level sections, numbered as in the lecture. */

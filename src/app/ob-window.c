@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "ob-window.h"
+#include "ob-figure-export.h"
 
 struct _ObWindow {
   AdwApplicationWindow parent_instance;
@@ -136,7 +137,10 @@ static void on_row_selected(GtkListBox *box, GtkListBoxRow *row, ObWindow *self)
 static void update_lesson_actions(ObWindow *self) {
   ObLessonView *view = ob_window_get_lesson_view(self);
   GtkWidget *w = GTK_WIDGET(self);
-  gtk_widget_action_set_enabled(w, "win.export-figure", view && ob_lesson_view_has_figure(view));
+  /* a lesson declares its figure by name; the figure library must know it */
+  const ObLessonInfo *info = self->lesson_id ? ob_lesson_find(self->lesson_id) : NULL;
+  gtk_widget_action_set_enabled(w, "win.export-figure",
+                                view && info && info->figure && ob_figure_exists(info->figure));
   gtk_widget_action_set_enabled(w, "win.next-lesson",
                                 self->presentation && ob_lesson_neighbour(self->lesson_id, +1));
   gtk_widget_action_set_enabled(w, "win.previous-lesson",
@@ -295,9 +299,13 @@ static void action_toggle_sidebar(GtkWidget *w, const char *n, GVariant *p) {
   adw_flap_set_reveal_flap(self->flap, !adw_flap_get_reveal_flap(self->flap));
 }
 
-/* Enabled only while the lesson shows a figure; the export dialog arrives with the figures. */
+/* Enabled only while the lesson declares a figure (update_lesson_actions). */
 static void action_export_figure(GtkWidget *w, const char *n, GVariant *p) {
-  (void)w; (void)n; (void)p;
+  (void)n; (void)p;
+  ObWindow *self = OB_WINDOW(w);
+  const ObLessonInfo *info = self->lesson_id ? ob_lesson_find(self->lesson_id) : NULL;
+  if (!info || !info->figure || !ob_figure_exists(info->figure)) return;
+  ob_figure_export_dialog(GTK_WINDOW(self), self->settings, info->figure, NULL);
 }
 
 /* ---- GObject ---- */

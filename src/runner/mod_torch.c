@@ -80,6 +80,20 @@ static int shape_args(VM *vm, Value *args, int n, int64_t *shape, int32_t *ndim)
   return 0;
 }
 
+/* requires_grad=True of the factory functions: set on the new leaf before it is wrapped */
+static Value with_requires_grad(VM *vm, Kw *kw, tn_tensor *t) {
+  Value rg;
+  if (t && kw_find(kw, "requires_grad", &rg) && rt_truthy(vm, rg) == 1) {
+    tn_tensor *r = tn_requires_grad_(t, true); /* a new reference to t */
+    if (!r) { tn_release(t); return rt_raise_tn(vm); }
+    tn_release(r);
+  }
+  return wrap(vm, t);
+}
+
+Value torch_wrap(VM *vm, tn_tensor *t) { return wrap(vm, t); }
+tn_tensor *torch_as_tensor(VM *vm, Value v) { return as_tensor(vm, v); }
+
 /* ----- torch.tensor: nested sequences of numbers ----- */
 
 typedef struct Flat { tn_scalar *v; int64_t n, cap; int64_t shape[TN_MAX_DIMS]; int32_t ndim; bool shape_set[TN_MAX_DIMS]; } Flat;
@@ -143,7 +157,27 @@ static Value t_tensor_fn(VM *vm, Value *args, int n, Kw *kw) {
   if (flatten_data(vm, args[0], 0, &f) < 0) { free(f.v); return VERR; }
   tn_tensor *t = tn_from_scalars(f.ndim, f.shape, f.v, TN_OPTS(dt));
   free(f.v);
-  return wrap(vm, t);
+  return with_requires_grad(vm, kw, t);
+}
+
+/* np.array(data, dtype): NumPy's default dtype is float64 for floats and int64 for integers */
+tn_tensor *torch_from_data(VM *vm, Value data, int dtype) {
+  tn_dtype dt = (tn_dtype)dtype;
+  Flat f;
+  memset(&f, 0, sizeof f);
+  if (flatten_data(vm, data, 0, &f) < 0) { free(f.v); return NULL; }
+  if (dt == TN_DTYPE_UNDEFINED) {
+    dt = TN_DTYPE_BOOL;
+    for (int64_t i = 0; i < f.n; i++) {
+      if (f.v[i].kind == TN_SCALAR_FLOAT) dt = TN_DTYPE_FLOAT64;
+      else if (f.v[i].kind == TN_SCALAR_INT && dt == TN_DTYPE_BOOL) dt = TN_DTYPE_INT64;
+    }
+    if (f.n == 0) dt = TN_DTYPE_FLOAT64;
+  }
+  tn_tensor *t = tn_from_scalars(f.ndim, f.shape, f.v, TN_OPTS(dt));
+  free(f.v);
+  if (!t) rt_raise_tn(vm);
+  return t;
 }
 
 /* ----- creation ----- */
@@ -156,7 +190,7 @@ static Value shaped(VM *vm, Value *args, int n, Kw *kw, ShapeCtor fn) {
   Value sz;
   if (n == 0 && kw_find(kw, "size", &sz)) { args = &sz; n = 1; }
   if (shape_args(vm, args, n, shape, &nd) < 0 || opt_dtype(vm, kw, &dt) < 0) return VERR;
-  return wrap(vm, fn(nd, shape, TN_OPTS(dt)));
+  return with_requires_grad(vm, kw, fn(nd, shape, TN_OPTS(dt)));
 }
 static Value t_zeros(VM *vm, Value *a, int n, Kw *kw) { return shaped(vm, a, n, kw, tn_zeros); }
 static Value t_ones(VM *vm, Value *a, int n, Kw *kw) { return shaped(vm, a, n, kw, tn_ones); }
@@ -229,14 +263,20 @@ static Value t_randn_like(VM *vm, Value *a, int n, Kw *kw) { return t_like(vm, a
 static Value t_randint(VM *vm, Value *args, int n, Kw *kw) {
   tn_dtype dt;
   if (opt_dtype(vm, kw, &dt) < 0) return VERR;
-  if (n < 2) return rt_raise(vm, EX_TypeError, "randint() received an invalid combination of arguments");
-  int64_t lo = 0, hi;
-  int si = n - 1;
-  if (n == 3 && rt_index(vm, args[0], &lo, NULL) < 0) return VERR;
-  if (rt_index(vm, args[n - 2], &hi, NULL) < 0) return VERR;
+  /* randint(high, size) / randint(low, high, size), each also by keyword */
+  Value lo_v = v_int(0), hi_v = VNULL, size_v = VNULL, t;
+  if (n == 3) { lo_v = args[0]; hi_v = args[1]; size_v = args[2]; }
+  else if (n == 2) { hi_v = args[0]; size_v = args[1]; }
+  else if (n == 1) hi_v = args[0];
+  if (kw_find(kw, "low", &t)) lo_v = t;
+  if (kw_find(kw, "high", &t)) hi_v = t;
+  if (kw_find(kw, "size", &t)) size_v = t;
+  if (n > 3 || hi_v.tag == V_NULL || size_v.tag == V_NULL) return rt_raise(vm, EX_TypeError, "randint() received an invalid combination of arguments");
+  int64_t lo, hi;
+  if (rt_index(vm, lo_v, &lo, NULL) < 0 || rt_index(vm, hi_v, &hi, NULL) < 0) return VERR;
   int64_t shape[TN_MAX_DIMS];
   int32_t nd;
-  if (shape_args(vm, &args[si], 1, shape, &nd) < 0) return VERR;
+  if (shape_args(vm, &size_v, 1, shape, &nd) < 0) return VERR;
   return wrap(vm, tn_randint(lo, hi, nd, shape, TN_OPTS(dt)));
 }
 
@@ -395,6 +435,7 @@ static Value m_to(VM *vm, Value *args, int n, Kw *kw) {
   tn_dtype d = TN_DTYPE_UNDEFINED;
   if (n >= 2 && !as_dtype(vm, args[1], &d)) {
     if (args[1].tag == V_OBJ && args[1].u.o->kind == O_STR && strcmp(((Str *)args[1].u.o)->s, "cpu") == 0) { v_incref(args[0]); return args[0]; }
+    if (args[1].tag == V_OBJ && args[1].u.o->kind == O_NATIVE && args[1].u.o->cls == vm->t_device) { v_incref(args[0]); return args[0]; }
     return rt_raise(vm, EX_TypeError, "to() received an invalid combination of arguments");
   }
   if (d == TN_DTYPE_UNDEFINED && opt_dtype(vm, kw, &d) < 0) return VERR;
@@ -715,6 +756,12 @@ static Value d_getitem(VM *vm, Value *args, int n, Kw *kw) {
   return r;
 }
 
+static bool basic_index(const tn_index *idx, int32_t ni) {
+  for (int32_t i = 0; i < ni; i++)
+    if (idx[i].kind == TN_INDEX_TENSOR || idx[i].kind == TN_INDEX_BOOL) return false;
+  return ni > 0;
+}
+
 static Value d_setitem(VM *vm, Value *args, int n, Kw *kw) {
   (void)kw;
   SELF_T;
@@ -727,6 +774,9 @@ static Value d_setitem(VM *vm, Value *args, int n, Kw *kw) {
   tn_tensor *val = operand(vm, args[2], &vo);
   if (!val) return rt_raise(vm, EX_TypeError, "can't assign a %s to a torch.FloatTensor", rt_type_name(vm, args[2]));
   if (build_index(vm, args[1], idx, &ni, owned, &no) < 0) r = VERR;
+  else if (basic_index(idx, ni) && tn_is_leaf(self) && tn_requires_grad(self) && tn_is_grad_enabled())
+    /* PyTorch writes basic indexing through a view of the leaf, hence its message */
+    r = rt_raise(vm, EX_RuntimeError, "a view of a leaf Variable that requires grad is being used in an in-place operation.");
   else if (tn_index_put_(self, ni, idx, val) < 0) r = rt_raise_tn(vm);
   for (int i = 0; i < no; i++) tn_release(owned[i]);
   if (vo) tn_release(vo);
@@ -807,11 +857,269 @@ static Value tensor_getattr(VM *vm, Value self_v, Str *name) {
   }
   if (strcmp(s, "device") == 0) return native_new(vm, vm->t_device, NULL, NULL);
   if (strcmp(s, "is_cuda") == 0) return v_bool(false);
-  if (strcmp(s, "requires_grad") == 0) return v_bool(t->requires_grad);
-  if (strcmp(s, "grad") == 0 || strcmp(s, "grad_fn") == 0) return VNONE;
-  if (strcmp(s, "is_leaf") == 0) return v_bool(true);
+  if (strcmp(s, "requires_grad") == 0) return v_bool(tn_requires_grad(t));
+  if (strcmp(s, "grad") == 0) { tn_tensor *g = tn_grad(t); return g ? wrap(vm, g) : VNONE; }
+  if (strcmp(s, "grad_fn") == 0) return VNONE;
+  if (strcmp(s, "is_leaf") == 0) return v_bool(tn_is_leaf(t));
   if (strcmp(s, "data") == 0) return wrap(vm, tn_detach(t));
   return VNULL;
+}
+
+/* ----- lecture section 4: storage, joining, in-place ops, norms, autodiff, devices ----- */
+
+static Value m_data_ptr(VM *vm, Value *args, int n, Kw *kw) { (void)kw; SELF_T; return v_int((int64_t)(intptr_t)tn_data_ptr(self)); }
+
+static int dim_arg(VM *vm, Value *args, int n, int pos, Kw *kw, int64_t *dim) {
+  Value d;
+  if (kw_find(kw, "dim", &d)) { /* keyword */ }
+  else if (n > pos) d = args[pos];
+  else { *dim = 0; return 0; }
+  if (d.tag != V_INT) { rt_raise(vm, EX_TypeError, "dim must be an int, not %s", rt_type_name(vm, d)); return -1; }
+  *dim = d.u.i;
+  return 0;
+}
+
+/* torch.cat / torch.stack(tensors, dim=0) */
+static Value join(VM *vm, Value *args, int n, Kw *kw, bool stack) {
+  const char *name = stack ? "stack" : "cat";
+  Value seq;
+  if (n >= 1) seq = args[0];
+  else if (!kw_find(kw, "tensors", &seq)) return rt_raise(vm, EX_TypeError, "%s() missing 1 required positional arguments: \"tensors\"", name);
+  int64_t dim;
+  if (dim_arg(vm, args, n, 1, kw, &dim) < 0) return VERR;
+  List *l = rt_to_list(vm, seq);
+  if (!l) return VERR;
+  tn_tensor **ts = malloc(sizeof(tn_tensor *) * (size_t)(l->n ? l->n : 1));
+  if (!ts) { OBJ_DECREF(vm, l); return rt_raise(vm, EX_MemoryError, "%s", ""); }
+  for (int64_t i = 0; i < l->n; i++) {
+    ts[i] = as_tensor(vm, l->v[i]);
+    if (!ts[i]) {
+      Value r = rt_raise(vm, EX_TypeError, "expected Tensor as element %lld in argument 0, but got %s", (long long)i, rt_type_name(vm, l->v[i]));
+      free(ts);
+      OBJ_DECREF(vm, l);
+      return r;
+    }
+  }
+  tn_tensor *r = stack ? tn_stack((int32_t)l->n, ts, dim) : tn_cat((int32_t)l->n, ts, dim);
+  free(ts);
+  OBJ_DECREF(vm, l);
+  return wrap(vm, r);
+}
+static Value t_cat(VM *vm, Value *a, int n, Kw *kw) { return join(vm, a, n, kw, false); }
+static Value t_stack(VM *vm, Value *a, int n, Kw *kw) { return join(vm, a, n, kw, true); }
+
+static Value m_unflatten(VM *vm, Value *args, int n, Kw *kw) {
+  SELF_T;
+  int64_t dim;
+  Value sz;
+  if (dim_arg(vm, args, n, 1, kw, &dim) < 0) return VERR;
+  if (!kw_find(kw, "sizes", &sz)) {
+    if (n < 3) return rt_raise(vm, EX_TypeError, "unflatten() missing required argument 'sizes'");
+    sz = args[2];
+  }
+  int64_t sizes[TN_MAX_DIMS];
+  int32_t ns;
+  if (shape_args(vm, &sz, 1, sizes, &ns) < 0) return VERR;
+  return wrap(vm, tn_unflatten(self, dim, ns, sizes));
+}
+
+static Value inplace_m(VM *vm, tn_binary_op op, Value *args, int n) {
+  if (n != 2) return rt_raise(vm, EX_TypeError, "expected 1 argument");
+  Value r = inplace(vm, op, args, n);
+  if (!IS_ERR(r) && r.tag == V_OBJ && r.u.o == vm->notimpl.u.o) {
+    v_decref(vm, r);
+    return rt_raise(vm, EX_TypeError, "in-place operation expects a Tensor or a number, not %s", rt_type_name(vm, args[1]));
+  }
+  return r;
+}
+static Value m_add_(VM *vm, Value *a, int n, Kw *kw) { (void)kw; return inplace_m(vm, TN_BINARY_ADD, a, n); }
+static Value m_sub_(VM *vm, Value *a, int n, Kw *kw) { (void)kw; return inplace_m(vm, TN_BINARY_SUB, a, n); }
+static Value m_mul_(VM *vm, Value *a, int n, Kw *kw) { (void)kw; return inplace_m(vm, TN_BINARY_MUL, a, n); }
+static Value m_div_(VM *vm, Value *a, int n, Kw *kw) { (void)kw; return inplace_m(vm, TN_BINARY_DIV, a, n); }
+static Value m_add(VM *vm, Value *a, int n, Kw *kw) { (void)kw; if (n != 2) return rt_raise(vm, EX_TypeError, "expected 1 argument"); return binop(vm, TN_BINARY_ADD, a[0], a[1], false); }
+static Value m_mul(VM *vm, Value *a, int n, Kw *kw) { (void)kw; if (n != 2) return rt_raise(vm, EX_TypeError, "expected 1 argument"); return binop(vm, TN_BINARY_MUL, a[0], a[1], false); }
+
+/* norm(p=2, dim=None, keepdim=False) */
+static Value m_norm(VM *vm, Value *args, int n, Kw *kw) {
+  SELF_T;
+  Value p = n > 1 ? args[1] : VNONE, t;
+  if (kw_find(kw, "p", &t)) p = t;
+  double pv = 2;
+  if (p.tag == V_INT) pv = (double)p.u.i;
+  else if (p.tag == V_FLOAT) pv = p.u.f;
+  else if (p.tag != V_NONE) return rt_raise(vm, EX_TypeError, "norm(): p must be a number");
+  int64_t dims[TN_MAX_DIMS];
+  int32_t nd = 0;
+  Value d = n > 2 ? args[2] : VNONE;
+  if (kw_find(kw, "dim", &t)) d = t;
+  if (d.tag != V_NONE && shape_args(vm, &d, 1, dims, &nd) < 0) return VERR;
+  Value k;
+  bool keep = kw_find(kw, "keepdim", &k) && rt_truthy(vm, k) == 1;
+  return wrap(vm, tn_norm(self, pv, nd, nd ? dims : NULL, keep));
+}
+
+static Value t_allclose(VM *vm, Value *args, int n, Kw *kw) {
+  tn_tensor *a = n > 0 ? as_tensor(vm, args[0]) : NULL, *b = n > 1 ? as_tensor(vm, args[1]) : NULL;
+  if (!a || !b) return rt_raise(vm, EX_TypeError, "allclose(): argument 'other' must be Tensor");
+  double rtol = 1e-05, atol = 1e-08;
+  Value t;
+  if (kw_find(kw, "rtol", &t)) rtol = t.tag == V_INT ? (double)t.u.i : t.u.f;
+  if (kw_find(kw, "atol", &t)) atol = t.tag == V_INT ? (double)t.u.i : t.u.f;
+  bool en = kw_find(kw, "equal_nan", &t) && rt_truthy(vm, t) == 1, out;
+  if (tn_allclose(a, b, rtol, atol, en, &out) < 0) return rt_raise_tn(vm);
+  return v_bool(out);
+}
+
+static Value m_backward(VM *vm, Value *args, int n, Kw *kw) {
+  SELF_T;
+  Value g = n > 1 ? args[1] : VNONE, t;
+  if (kw_find(kw, "gradient", &t)) g = t;
+  tn_tensor *gt = g.tag == V_NONE ? NULL : as_tensor(vm, g);
+  if (g.tag != V_NONE && !gt) return rt_raise(vm, EX_TypeError, "gradient must be a Tensor or None");
+  bool create = kw_find(kw, "create_graph", &t) && rt_truthy(vm, t) == 1;
+  bool retain = kw_find(kw, "retain_graph", &t) && t.tag != V_NONE ? rt_truthy(vm, t) == 1 : create;
+  if (tn_backward(self, gt, retain, create) < 0) return rt_raise_tn(vm);
+  return VNONE;
+}
+static Value m_requires_grad_(VM *vm, Value *args, int n, Kw *kw) {
+  SELF_T;
+  Value f = n > 1 ? args[1] : v_bool(true), t;
+  if (kw_find(kw, "requires_grad", &t)) f = t;
+  tn_tensor *r = tn_requires_grad_(self, rt_truthy(vm, f) == 1); /* in-place ops return a new reference */
+  if (!r) return rt_raise_tn(vm);
+  tn_release(r);
+  v_incref(args[0]);
+  return args[0];
+}
+
+/* torch.device("cpu"): only the CPU exists here (torch.cuda / mps report unavailable) */
+static Value t_device(VM *vm, Value *args, int n, Kw *kw) {
+  (void)kw;
+  if (n < 1 || args[0].tag != V_OBJ || args[0].u.o->kind != O_STR) return rt_raise(vm, EX_TypeError, "device() received an invalid combination of arguments");
+  const char *s = ((Str *)args[0].u.o)->s;
+  if (strcmp(s, "cpu") != 0) return rt_raise(vm, EX_RuntimeError, "optbench runs on the CPU only: device '%s' is not available", s);
+  return native_new(vm, vm->t_device, NULL, NULL);
+}
+static Value t_false(VM *vm, Value *args, int n, Kw *kw) { (void)vm; (void)args; (void)n; (void)kw; return v_bool(false); }
+
+static int add_submodule(VM *vm, Dict *parent, const char *name, const char *full, Module **out) {
+  Module *m = module_new(vm, full);
+  if (!m) return -1;
+  int r = dict_set_str(vm, parent, str_intern_cstr(vm, name), v_obj(m));
+  *out = m;
+  return r;
+}
+
+/* ----- torch.nn.functional (what the lecture's section 4 uses) ----- */
+
+/* F.binary_cross_entropy_with_logits(input, target, reduction='mean'), composed of engine ops in
+ * ATen's order (loss = (1 - y) * x + m + log(exp(-m) + exp(-x - m)), m = max(-x, 0)) so that the
+ * numbers round as PyTorch's do and autodiff records the graph. */
+static Value f_bce_logits(VM *vm, Value *args, int n, Kw *kw) {
+  Value xv = n > 0 ? args[0] : VNULL, yv = n > 1 ? args[1] : VNULL, t;
+  if (kw_find(kw, "input", &t)) xv = t;
+  if (kw_find(kw, "target", &t)) yv = t;
+  tn_tensor *x = xv.tag == V_NULL ? NULL : as_tensor(vm, xv), *y = yv.tag == V_NULL ? NULL : as_tensor(vm, yv);
+  if (!x || !y) return rt_raise(vm, EX_TypeError, "binary_cross_entropy_with_logits(): input and target must be Tensors");
+  const char *red = "mean";
+  if (kw_find(kw, "reduction", &t)) {
+    if (t.tag != V_OBJ || t.u.o->kind != O_STR) return rt_raise(vm, EX_TypeError, "reduction must be a string");
+    red = ((Str *)t.u.o)->s;
+  }
+  if (strcmp(red, "mean") != 0 && strcmp(red, "sum") != 0 && strcmp(red, "none") != 0)
+    return rt_raise(vm, EX_ValueError, "%s is not a valid value for reduction", red);
+  bool same = x->ndim == y->ndim;
+  for (int i = 0; same && i < x->ndim; i++) same = x->shape[i] == y->shape[i];
+  if (!same) {
+    char *a = tn_format_size(y->ndim, y->shape), *b = tn_format_size(x->ndim, x->shape);
+    Value r = rt_raise(vm, EX_ValueError, "Target size (%s) must be the same as input size (%s)", a ? a : "", b ? b : "");
+    free(a);
+    free(b);
+    return r;
+  }
+  tn_scalar zero = tn_scalar_int(0);
+  tn_tensor *one = tn_wrap_scalar(tn_scalar_int(1));
+  tn_tensor *nx = tn_unary(TN_UNARY_NEG, x);
+  tn_tensor *m = nx ? tn_clamp(nx, &zero, NULL) : NULL;
+  tn_tensor *omy = one ? tn_binary(TN_BINARY_SUB, one, y) : NULL;
+  tn_tensor *a = omy ? tn_binary(TN_BINARY_MUL, omy, x) : NULL;
+  tn_tensor *b = a && m ? tn_binary(TN_BINARY_ADD, a, m) : NULL;
+  tn_tensor *nm = m ? tn_unary(TN_UNARY_NEG, m) : NULL;
+  tn_tensor *e1 = nm ? tn_unary(TN_UNARY_EXP, nm) : NULL;
+  tn_tensor *d = nx && m ? tn_binary(TN_BINARY_SUB, nx, m) : NULL;
+  tn_tensor *e2 = d ? tn_unary(TN_UNARY_EXP, d) : NULL;
+  tn_tensor *s = e1 && e2 ? tn_binary(TN_BINARY_ADD, e1, e2) : NULL;
+  tn_tensor *l = s ? tn_unary(TN_UNARY_LOG, s) : NULL;
+  tn_tensor *loss = b && l ? tn_binary(TN_BINARY_ADD, b, l) : NULL;
+  tn_tensor *r = NULL;
+  if (loss) {
+    if (strcmp(red, "none") == 0) r = tn_retain(loss);
+    else r = (strcmp(red, "sum") == 0 ? tn_sum : tn_mean)(loss, 0, NULL, false, TN_DTYPE_UNDEFINED);
+  }
+  tn_tensor *tmp[] = {one, nx, m, omy, a, b, nm, e1, d, e2, s, l, loss};
+  Value out = r ? wrap(vm, r) : rt_raise_tn(vm);
+  for (size_t i = 0; i < sizeof tmp / sizeof tmp[0]; i++) if (tmp[i]) tn_release(tmp[i]);
+  return out;
+}
+
+Value mod_torch_nn_functional_init(VM *vm) {
+  Value tm = import_module(vm, str_intern_cstr(vm, "torch")); /* the Tensor class */
+  if (IS_ERR(tm)) return tm;
+  v_decref(vm, tm);
+  Module *m = module_new(vm, "torch.nn.functional");
+  if (!m) return rt_raise(vm, EX_MemoryError, "%s", "");
+  def_func(vm, m->dict, "binary_cross_entropy_with_logits", f_bce_logits);
+  def_func(vm, m->dict, "relu", f_relu);
+  def_func(vm, m->dict, "sigmoid", f_sigmoid);
+  def_func(vm, m->dict, "tanh", f_tanh);
+  return v_obj(m);
+}
+
+static Value m_uniform_(VM *vm, Value *args, int n, Kw *kw) {
+  SELF_T;
+  double lo = 0, hi = 1;
+  Value t;
+  Value a = n > 1 ? args[1] : VNONE, b = n > 2 ? args[2] : VNONE;
+  if (kw_find(kw, "from", &t)) a = t;
+  if (kw_find(kw, "to", &t)) b = t;
+  if (a.tag == V_INT) lo = (double)a.u.i; else if (a.tag == V_FLOAT) lo = a.u.f;
+  if (b.tag == V_INT) hi = (double)b.u.i; else if (b.tag == V_FLOAT) hi = b.u.f;
+  tn_tensor *r = tn_uniform_(self, lo, hi);
+  if (!r) return rt_raise_tn(vm);
+  tn_release(r);
+  v_incref(args[0]);
+  return args[0];
+}
+
+static Value m_zero_(VM *vm, Value *args, int n, Kw *kw) {
+  (void)kw;
+  SELF_T;
+  tn_tensor *r = tn_zero_(self);
+  if (!r) return rt_raise_tn(vm);
+  tn_release(r);
+  v_incref(args[0]);
+  return args[0];
+}
+
+/* t.grad = g / None and t.requires_grad = flag */
+static int tensor_setattr(VM *vm, Value self_v, Str *name, Value v) {
+  tn_tensor *t = as_tensor(vm, self_v);
+  if (!t) return 0;
+  if (strcmp(name->s, "grad") == 0) {
+    tn_tensor *g = v.tag == V_NONE ? NULL : as_tensor(vm, v);
+    if (v.tag != V_NONE && !g) { rt_raise(vm, EX_TypeError, "assigned grad expected to be a Tensor or None but got grad of type %s", rt_type_name(vm, v)); return -1; }
+    if (tn_set_grad(t, g) < 0) { rt_raise_tn(vm); return -1; }
+    return 1;
+  }
+  if (strcmp(name->s, "requires_grad") == 0) {
+    int f = rt_truthy(vm, v);
+    if (f < 0) return -1;
+    tn_tensor *r = tn_requires_grad_(t, f == 1);
+    if (!r) { rt_raise_tn(vm); return -1; }
+    tn_release(r);
+    return 1;
+  }
+  return 0;
 }
 
 /* ----- module ----- */
@@ -832,6 +1140,7 @@ Value mod_torch_init(VM *vm) {
     vm->t_device = native_class(vm, "device", "torch");
     if (!vm->t_tensor || !vm->t_dtype || !vm->t_size || !vm->t_device) { OBJ_DECREF(vm, m); return rt_raise(vm, EX_MemoryError, "%s", ""); }
     vm->t_tensor->getattr_hook = tensor_getattr;
+    vm->t_tensor->setattr_hook = tensor_setattr;
     static const struct { const char *name; NatFn fn; } tm[] = {
       {"__repr__", tensor_repr}, {"__str__", tensor_repr}, {"__format__", d_format}, {"item", tensor_item},
       {"tolist", tensor_tolist}, {"float", m_float}, {"double", m_double}, {"long", m_long}, {"int", m_int},
@@ -852,6 +1161,9 @@ Value mod_torch_init(VM *vm) {
       {"__iadd__", d_iadd}, {"__isub__", d_isub}, {"__imul__", d_imul}, {"__itruediv__", d_itruediv},
       {"__getitem__", d_getitem}, {"__setitem__", d_setitem}, {"__len__", d_len}, {"__iter__", d_iter},
       {"__bool__", d_bool}, {"__float__", d_float}, {"__int__", d_int}, {"__abs__", m_abs},
+      {"data_ptr", m_data_ptr}, {"unflatten", m_unflatten}, {"add_", m_add_}, {"sub_", m_sub_}, {"mul_", m_mul_},
+      {"div_", m_div_}, {"add", m_add}, {"mul", m_mul}, {"norm", m_norm}, {"backward", m_backward},
+      {"requires_grad_", m_requires_grad_}, {"numpy", torch_numpy}, {"uniform_", m_uniform_}, {"zero_", m_zero_},
     };
     for (size_t i = 0; i < sizeof tm / sizeof tm[0]; i++) def_method(vm, vm->t_tensor, tm[i].name, tm[i].fn);
     def_method(vm, vm->t_size, "__repr__", size_repr);
@@ -889,7 +1201,19 @@ Value mod_torch_init(VM *vm) {
     {"sum", m_sum}, {"mean", m_mean}, {"max", m_max}, {"min", m_min}, {"argmax", m_argmax}, {"argmin", m_argmin},
     {"clamp", m_clamp}, {"pow", m_pow}, {"transpose", m_transpose}, {"reshape", m_reshape}, {"flatten", m_flatten},
     {"unsqueeze", m_unsqueeze}, {"squeeze", m_squeeze}, {"clone", m_clone},
+    {"cat", t_cat}, {"stack", t_stack}, {"allclose", t_allclose}, {"norm", m_norm}, {"device", t_device},
+    {"from_numpy", torch_from_numpy}, {"unflatten", m_unflatten},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) def_func(vm, m->dict, fns[i].name, fns[i].fn);
+  Module *cuda = NULL, *backends = NULL, *mps = NULL;
+  int bad = add_submodule(vm, m->dict, "cuda", "torch.cuda", &cuda);
+  if (cuda) { def_func(vm, cuda->dict, "is_available", t_false); OBJ_DECREF(vm, cuda); }
+  if (!bad) bad = add_submodule(vm, m->dict, "backends", "torch.backends", &backends);
+  if (backends) {
+    if (!bad) bad = add_submodule(vm, backends->dict, "mps", "torch.backends.mps", &mps);
+    if (mps) { def_func(vm, mps->dict, "is_available", t_false); OBJ_DECREF(vm, mps); }
+    OBJ_DECREF(vm, backends);
+  }
+  if (bad) { OBJ_DECREF(vm, m); return VERR; }
   return v_obj(m);
 }

@@ -18,6 +18,8 @@ static const struct { const char *name; ModInit init; } registry[] = {
   {"time", mod_time_init},
   {"sys", mod_sys_init},
   {"torch", mod_torch_init},
+  {"numpy", mod_numpy_init},
+  {"torch.nn.functional", mod_torch_nn_functional_init},
 };
 
 Value import_module(VM *vm, Str *name) {

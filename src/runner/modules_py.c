@@ -1,7 +1,8 @@
 /* modules_py.c — small standard modules written in Python and run by the runner itself on first
  * import: typing (names for annotations), functools, itertools (eager: they return iterators over
  * lists), collections (defaultdict, Counter, OrderedDict, deque, namedtuple), copy (containers and
- * tensors) and __future__. */
+ * tensors), __future__ and a first torch.nn (Module, Linear with PyTorch's initialisation draws,
+ * ReLU, Sigmoid, Tanh, Sequential, named_parameters). */
 #include "rt.h"
 
 #include <string.h>
@@ -316,6 +317,105 @@ static const char copy_src[] =
   "        return x.clone()\n"
   "    return x\n";
 
+static const char nn_src[] =
+  "import math\n"
+  "import torch\n"
+  "\n"
+  "class Module:\n"
+  "    def __call__(self, *args, **kwargs):\n"
+  "        return self.forward(*args, **kwargs)\n"
+  "    def _own(self):\n"
+  "        return []\n"
+  "    def _children(self):\n"
+  "        return []\n"
+  "    def named_parameters(self, prefix=''):\n"
+  "        for n, p in self._own():\n"
+  "            yield (prefix + n, p)\n"
+  "        for n, m in self._children():\n"
+  "            for q in m.named_parameters(prefix + n + '.'):\n"
+  "                yield q\n"
+  "    def parameters(self):\n"
+  "        for _, p in self.named_parameters():\n"
+  "            yield p\n"
+  "    def named_children(self):\n"
+  "        return list(self._children())\n"
+  "    def children(self):\n"
+  "        return [m for _, m in self._children()]\n"
+  "    def zero_grad(self, set_to_none=False):\n"
+  "        for p in self.parameters():\n"
+  "            if set_to_none:\n"
+  "                p.grad = None\n"
+  "            elif p.grad is not None:\n"
+  "                p.grad.zero_()\n"
+  "    def extra_repr(self):\n"
+  "        return ''\n"
+  "    def __repr__(self):\n"
+  "        kids = self._children()\n"
+  "        if not kids:\n"
+  "            return type(self).__name__ + '(' + self.extra_repr() + ')'\n"
+  "        lines = ['  (' + n + '): ' + repr(m).replace('\\n', '\\n  ') for n, m in kids]\n"
+  "        return type(self).__name__ + '(\\n' + '\\n'.join(lines) + '\\n)'\n"
+  "\n"
+  "def Parameter(data, requires_grad=True):\n"
+  "    return data.detach().requires_grad_(requires_grad)\n"
+  "\n"
+  "class Linear(Module):\n"
+  "    def __init__(self, in_features, out_features, bias=True):\n"
+  "        self.in_features = in_features\n"
+  "        self.out_features = out_features\n"
+  "        # reset_parameters(): kaiming_uniform_(weight, a=sqrt(5)), then the bias, drawing in this order\n"
+  "        w = torch.empty(out_features, in_features)\n"
+  "        a = math.sqrt(5)\n"
+  "        gain = math.sqrt(2.0 / (1 + a ** 2))\n"
+  "        std = gain / math.sqrt(in_features)\n"
+  "        bound = math.sqrt(3.0) * std\n"
+  "        w.uniform_(-bound, bound)\n"
+  "        self.weight = w.requires_grad_()\n"
+  "        if bias:\n"
+  "            b = torch.empty(out_features)\n"
+  "            bb = 1 / math.sqrt(in_features) if in_features > 0 else 0\n"
+  "            b.uniform_(-bb, bb)\n"
+  "            self.bias = b.requires_grad_()\n"
+  "        else:\n"
+  "            self.bias = None\n"
+  "    def _own(self):\n"
+  "        if self.bias is None:\n"
+  "            return [('weight', self.weight)]\n"
+  "        return [('weight', self.weight), ('bias', self.bias)]\n"
+  "    def forward(self, x):\n"
+  "        y = x @ self.weight.t()\n"
+  "        if self.bias is not None:\n"
+  "            y = y + self.bias\n"
+  "        return y\n"
+  "    def extra_repr(self):\n"
+  "        return f'in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}'\n"
+  "\n"
+  "class ReLU(Module):\n"
+  "    def forward(self, x):\n"
+  "        return torch.relu(x)\n"
+  "\n"
+  "class Sigmoid(Module):\n"
+  "    def forward(self, x):\n"
+  "        return torch.sigmoid(x)\n"
+  "\n"
+  "class Tanh(Module):\n"
+  "    def forward(self, x):\n"
+  "        return torch.tanh(x)\n"
+  "\n"
+  "class Sequential(Module):\n"
+  "    def __init__(self, *mods):\n"
+  "        self._mods = list(mods)\n"
+  "    def _children(self):\n"
+  "        return [(str(i), m) for i, m in enumerate(self._mods)]\n"
+  "    def forward(self, x):\n"
+  "        for m in self._mods:\n"
+  "            x = m(x)\n"
+  "        return x\n"
+  "    def __getitem__(self, i):\n"
+  "        return self._mods[i]\n"
+  "    def __len__(self):\n"
+  "        return len(self._mods)\n";
+
 static const struct { const char *name; const char *src; } py_modules[] = {
   {"__future__", future_src},
   {"copy", copy_src},
@@ -323,6 +423,7 @@ static const struct { const char *name; const char *src; } py_modules[] = {
   {"functools", functools_src},
   {"itertools", itertools_src},
   {"collections", collections_src},
+  {"torch.nn", nn_src},
 };
 
 /* Returns the module, VNULL when name is not one of these, VERR on error. */

@@ -269,6 +269,7 @@ struct VM {
   Str *s_binop[OP_NBINOPS], *s_rbinop[OP_NBINOPS], *s_ibinop[OP_NBINOPS];
   /* torch module (mod_torch.c): its classes and dtype objects */
   Class *t_tensor, *t_dtype, *t_size, *t_device;
+  Class *t_ndarray, *t_nptype; /* numpy (mod_numpy.c) */
   Value t_dtypes[16];
   /* random module state: CPython's Mersenne Twister */
   uint32_t mt[624]; int mti; bool has_gauss; double gauss_next;
@@ -380,6 +381,15 @@ Value mod_math_init(VM *vm);
 Value mod_random_init(VM *vm);
 Value mod_time_init(VM *vm);
 Value mod_torch_init(VM *vm);
+Value mod_numpy_init(VM *vm);
+Value mod_torch_nn_functional_init(VM *vm);
+/* shared by mod_torch.c and mod_numpy.c (an ndarray is a Tensor subclass sharing the storage) */
+struct tn_tensor;
+Value torch_wrap(VM *vm, struct tn_tensor *t);
+struct tn_tensor *torch_as_tensor(VM *vm, Value v);
+struct tn_tensor *torch_from_data(VM *vm, Value data, int dtype);
+Value torch_numpy(VM *vm, Value *args, int n, Kw *kw);
+Value torch_from_numpy(VM *vm, Value *args, int n, Kw *kw);
 int kw_find(Kw *kw, const char *name, Value *out); /* 1 found */
 int check_no_kw(VM *vm, Kw *kw, const char *fname);
 int check_nargs(VM *vm, const char *fname, int n, int min, int max);
