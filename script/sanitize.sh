@@ -16,6 +16,8 @@ ob_build "$build"
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 # allocator_may_return_null: the engine tests ask for absurd sizes on purpose and expect an error value.
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+# fontconfig keeps its caches for the life of the process (plot and figure suites load it).
+export LSAN_OPTIONS="suppressions=$root/script/lsan.supp:print_suppressions=0"
 args=()
 for suite in "${@:-engine}"; do args+=(--suite "$suite"); done
 # Instrumented code runs several times slower: allow ten times meson's 30 s per test.

@@ -504,7 +504,7 @@ ob_figure_gd_run (const ObFigureParams *p, double *w_out, double *loss_out, doub
         grad_out[k] = fabs (gv);
       if (!isfinite (lv) || !isfinite (gv))
         diverged = true;
-      if (k < p->gd_steps && (!tn_sub_alpha_ (w, g, tn_scalar_float (p->gd_eta)) || tn_set_grad (w, NULL) != 0))
+      if (k < p->gd_steps && (!keep (&pool, tn_sub_alpha_ (w, g, tn_scalar_float (p->gd_eta))) || tn_set_grad (w, NULL) != 0))
         pool.failed = true;
     }
     if (pool.failed) {
