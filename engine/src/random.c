@@ -413,7 +413,7 @@ static void uniform_fill(tn_tensor *t, double from, double to) {
 }
 
 tn_tensor *tn_uniform_(tn_tensor *t, double from, double to) {
-  if (check_tensor(t) < 0 || uniform_checks(t, from, to) < 0) return NULL;
+  if (check_tensor(t) < 0 || tn__ag_check_inplace(t) < 0 || uniform_checks(t, from, to) < 0) return NULL;
   uniform_fill(t, from, to);
   tn_bump_version(t);
   return tn_retain(t);
@@ -655,7 +655,7 @@ static void normal_fill(tn_tensor *t, double mean, double std) {
 }
 
 tn_tensor *tn_normal_(tn_tensor *t, double mean, double std) {
-  if (check_tensor(t) < 0 || normal_checks(t, std) < 0) return NULL;
+  if (check_tensor(t) < 0 || tn__ag_check_inplace(t) < 0 || normal_checks(t, std) < 0) return NULL;
   normal_fill(t, mean, std);
   tn_bump_version(t);
   return tn_retain(t);

@@ -976,6 +976,17 @@ static void test_errors(void) {
   tn_tensor *two = wi(2);
   g_assert_null(tn_binary_(TN_BINARY_MUL, a, two));
   expect_error("error/leaf-inplace");
+  /* the random fills are in-place ops too: refused on a leaf under grad mode, allowed under
+   * no_grad (which is how torch.nn.init fills parameters) */
+  g_assert_null(tn_uniform_(a, 0, 1));
+  expect_error("error/leaf-inplace");
+  g_assert_null(tn_normal_(a, 0, 1));
+  expect_error("error/leaf-inplace");
+  bool grad_was = tn_set_grad_enabled(false);
+  tn_release(tn_uniform_(a, 0, 1));
+  g_assert_cmpfloat(tn_get_flat(a, 0).v.f, <, 1.0);
+  tn_release(tn_fill_(a, tn_scalar_float(1)));
+  tn_set_grad_enabled(grad_was);
   tn_tensor *m = gleaf(2, s23, 1), *row = tn_select(m, 0, 0);
   g_assert_null(tn_binary_(TN_BINARY_MUL, row, two));
   expect_error("error/view-leaf-inplace");
