@@ -421,19 +421,21 @@ int tn_dtype_finfo(tn_dtype d, tn_finfo *out) {
     *out = (tn_finfo){64, DBL_EPSILON, DBL_MAX, -DBL_MAX, DBL_MIN, 1e-15};
     return 0;
   default:
-    return tn__errorf(TN_ERROR_TYPE, "torch.%s is not supported by torch.finfo", tn_dtype_name(d));
+    return tn__errorf(TN_ERROR_TYPE,
+                      "torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
   }
 }
 
 int tn_dtype_iinfo(tn_dtype d, tn_iinfo *out) {
   switch (d) {
-  case TN_DTYPE_BOOL: *out = (tn_iinfo){8, 1, 0}; return 0;
+  case TN_DTYPE_BOOL: return tn__errorf(TN_ERROR_TYPE, "torch.bool is not supported by torch.iinfo");
   case TN_DTYPE_UINT8: *out = (tn_iinfo){8, 255, 0}; return 0;
   case TN_DTYPE_INT8: *out = (tn_iinfo){8, 127, -128}; return 0;
   case TN_DTYPE_INT16: *out = (tn_iinfo){16, 32767, -32768}; return 0;
   case TN_DTYPE_INT32: *out = (tn_iinfo){32, INT32_MAX, INT32_MIN}; return 0;
   case TN_DTYPE_INT64: *out = (tn_iinfo){64, INT64_MAX, INT64_MIN}; return 0;
   default:
-    return tn__errorf(TN_ERROR_TYPE, "torch.%s is not supported by torch.iinfo", tn_dtype_name(d));
+    return tn__errorf(TN_ERROR_TYPE,
+                      "torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'");
   }
 }

@@ -92,6 +92,9 @@ static Value with_requires_grad(VM *vm, Kw *kw, tn_tensor *t) {
 }
 
 Value torch_wrap(VM *vm, tn_tensor *t) { return wrap(vm, t); }
+static Value make_size(VM *vm, int32_t n, const int64_t *d);
+Value torch_make_size(VM *vm, int32_t n, const int64_t *d);
+Value torch_make_size(VM *vm, int32_t n, const int64_t *d) { return make_size(vm, n, d); }
 tn_tensor *torch_as_tensor(VM *vm, Value v) { return as_tensor(vm, v); }
 
 /* ----- torch.tensor: nested sequences of numbers ----- */
@@ -368,6 +371,22 @@ static Value dtype_repr(VM *vm, Value *args, int n, Kw *kw) {
   as_dtype(vm, args[0], &d);
   return v_str(vm, tn_dtype_torch_name(d));
 }
+/* torch.float32.is_floating_point, .is_signed, .is_complex */
+static Value dtype_getattr(VM *vm, Value self, Str *name) {
+  tn_dtype d;
+  if (!as_dtype(vm, self, &d)) return VNULL;
+  if (strcmp(name->s, "is_floating_point") == 0) return v_bool(tn_dtype_is_floating(d));
+  if (strcmp(name->s, "is_signed") == 0) return v_bool(tn_dtype_is_signed(d));
+  if (strcmp(name->s, "is_complex") == 0) return v_bool(false);
+  return VNULL;
+}
+/* torch.device("cpu").type / .index */
+static Value device_getattr(VM *vm, Value self, Str *name) {
+  (void)self;
+  if (strcmp(name->s, "type") == 0) return v_str(vm, "cpu");
+  if (strcmp(name->s, "index") == 0) return VNONE;
+  return VNULL;
+}
 static Value device_repr(VM *vm, Value *args, int n, Kw *kw) { (void)args; (void)n; (void)kw; return v_str(vm, "device(type='cpu')"); }
 static Value device_str(VM *vm, Value *args, int n, Kw *kw) { (void)args; (void)n; (void)kw; return v_str(vm, "cpu"); }
 
@@ -559,6 +578,7 @@ static Value m_sum(VM *vm, Value *a, int n, Kw *kw) { return reduce_m(vm, a, n, 
 static Value m_mean(VM *vm, Value *a, int n, Kw *kw) { return reduce_m(vm, a, n, kw, tn_mean); }
 static Value m_prod(VM *vm, Value *a, int n, Kw *kw) { return reduce_m(vm, a, n, kw, tn_prod); }
 
+Value torch_return_pair(VM *vm, bool is_max, Value tup);
 static Value minmax_m(VM *vm, Value *args, int n, Kw *kw, bool is_max) {
   SELF_T;
   Value d;
@@ -574,7 +594,7 @@ static Value minmax_m(VM *vm, Value *args, int n, Kw *kw, bool is_max) {
   if (!t || IS_ERR(a) || IS_ERR(b)) { v_decref(vm, IS_ERR(a) ? VNULL : a); v_decref(vm, IS_ERR(b) ? VNULL : b); if (t) OBJ_DECREF(vm, t); return VERR; }
   t->v[0] = a;
   t->v[1] = b;
-  return v_obj(t);
+  return torch_return_pair(vm, is_max, v_obj(t)); /* torch.return_types.max/min */
 }
 static Value m_max(VM *vm, Value *a, int n, Kw *kw) { return minmax_m(vm, a, n, kw, true); }
 static Value m_min(VM *vm, Value *a, int n, Kw *kw) { return minmax_m(vm, a, n, kw, false); }
@@ -844,6 +864,11 @@ static Value d_format(VM *vm, Value *args, int n, Kw *kw) {
   return tensor_repr(vm, args, 1, NULL);
 }
 
+/* mod_torch_more.c: the rest of the bindings */
+int torch_more_init(VM *vm, Module *m, bool first);
+Value torch_more_mT(VM *vm, Value self);
+Value torch_grad_fn(VM *vm, tn_tensor *t);
+
 static Value tensor_getattr(VM *vm, Value self_v, Str *name) {
   tn_tensor *t = as_tensor(vm, self_v);
   const char *s = name->s;
@@ -855,11 +880,14 @@ static Value tensor_getattr(VM *vm, Value self_v, Str *name) {
     for (int i = 0; i < t->ndim; i++) dims[i] = t->ndim - 1 - i;
     return wrap(vm, tn_permute(t, t->ndim, dims));
   }
+  if (strcmp(s, "mT") == 0) return torch_more_mT(vm, self_v);
   if (strcmp(s, "device") == 0) return native_new(vm, vm->t_device, NULL, NULL);
   if (strcmp(s, "is_cuda") == 0) return v_bool(false);
+  if (strcmp(s, "is_cpu") == 0) return v_bool(true);
   if (strcmp(s, "requires_grad") == 0) return v_bool(tn_requires_grad(t));
   if (strcmp(s, "grad") == 0) { tn_tensor *g = tn_grad(t); return g ? wrap(vm, g) : VNONE; }
-  if (strcmp(s, "grad_fn") == 0) return VNONE;
+  if (strcmp(s, "grad_fn") == 0) return torch_grad_fn(vm, t);
+  if (strcmp(s, "retains_grad") == 0) return v_bool(tn_retains_grad(t));
   if (strcmp(s, "is_leaf") == 0) return v_bool(tn_is_leaf(t));
   if (strcmp(s, "data") == 0) return wrap(vm, tn_detach(t));
   return VNULL;
@@ -1133,6 +1161,7 @@ static Class *native_class(VM *vm, const char *name, const char *module) {
 Value mod_torch_init(VM *vm) {
   Module *m = module_new(vm, "torch");
   if (!m) return rt_raise(vm, EX_MemoryError, "%s", "");
+  bool first = !vm->t_tensor;
   if (!vm->t_tensor) {
     vm->t_tensor = native_class(vm, "Tensor", "torch");
     vm->t_dtype = native_class(vm, "dtype", "torch");
@@ -1141,6 +1170,8 @@ Value mod_torch_init(VM *vm) {
     if (!vm->t_tensor || !vm->t_dtype || !vm->t_size || !vm->t_device) { OBJ_DECREF(vm, m); return rt_raise(vm, EX_MemoryError, "%s", ""); }
     vm->t_tensor->getattr_hook = tensor_getattr;
     vm->t_tensor->setattr_hook = tensor_setattr;
+    vm->t_dtype->getattr_hook = dtype_getattr;
+    vm->t_device->getattr_hook = device_getattr;
     static const struct { const char *name; NatFn fn; } tm[] = {
       {"__repr__", tensor_repr}, {"__str__", tensor_repr}, {"__format__", d_format}, {"item", tensor_item},
       {"tolist", tensor_tolist}, {"float", m_float}, {"double", m_double}, {"long", m_long}, {"int", m_int},
@@ -1205,6 +1236,7 @@ Value mod_torch_init(VM *vm) {
     {"from_numpy", torch_from_numpy}, {"unflatten", m_unflatten},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) def_func(vm, m->dict, fns[i].name, fns[i].fn);
+  if (torch_more_init(vm, m, first) < 0) { OBJ_DECREF(vm, m); return VERR; }
   Module *cuda = NULL, *backends = NULL, *mps = NULL;
   int bad = add_submodule(vm, m->dict, "cuda", "torch.cuda", &cuda);
   if (cuda) { def_func(vm, cuda->dict, "is_available", t_false); OBJ_DECREF(vm, cuda); }

@@ -20,6 +20,8 @@ static const struct { const char *name; ModInit init; } registry[] = {
   {"torch", mod_torch_init},
   {"numpy", mod_numpy_init},
   {"torch.nn.functional", mod_torch_nn_functional_init},
+  {"torch.linalg", mod_torch_linalg_init},
+  {"torch.autograd", mod_torch_autograd_init},
 };
 
 Value import_module(VM *vm, Str *name) {

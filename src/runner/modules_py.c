@@ -416,6 +416,20 @@ static const char nn_src[] =
   "    def __len__(self):\n"
   "        return len(self._mods)\n";
 
+/* @torch.no_grad() / @torch.enable_grad() on functions and methods: a real function, so that it
+ * binds as a method (mod_torch_more.c calls _wrap) */
+static const char grad_mode_src[] =
+  "import torch\n"
+  "def _wrap(mode, f):\n"
+  "    def wrapper(*args, **kwargs):\n"
+  "        prev = torch.is_grad_enabled()\n"
+  "        torch.set_grad_enabled(mode)\n"
+  "        try:\n"
+  "            return f(*args, **kwargs)\n"
+  "        finally:\n"
+  "            torch.set_grad_enabled(prev)\n"
+  "    return wrapper\n";
+
 static const struct { const char *name; const char *src; } py_modules[] = {
   {"__future__", future_src},
   {"copy", copy_src},
@@ -424,6 +438,7 @@ static const struct { const char *name; const char *src; } py_modules[] = {
   {"itertools", itertools_src},
   {"collections", collections_src},
   {"torch.nn", nn_src},
+  {"torch._grad_mode", grad_mode_src},
 };
 
 /* Returns the module, VNULL when name is not one of these, VERR on error. */

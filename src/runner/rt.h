@@ -381,6 +381,8 @@ Value mod_math_init(VM *vm);
 Value mod_random_init(VM *vm);
 Value mod_time_init(VM *vm);
 Value mod_torch_init(VM *vm);
+Value mod_torch_linalg_init(VM *vm);   /* mod_torch_more.c */
+Value mod_torch_autograd_init(VM *vm); /* mod_torch_more.c */
 Value mod_numpy_init(VM *vm);
 Value mod_torch_nn_functional_init(VM *vm);
 /* shared by mod_torch.c and mod_numpy.c (an ndarray is a Tensor subclass sharing the storage) */

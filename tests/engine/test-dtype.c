@@ -172,7 +172,15 @@ static void test_finfo(void) {
   g_assert_cmpfloat(fi.max, ==, 3.3895313892515355e+38);
   g_assert_cmpint(tn_dtype_finfo(TN_DTYPE_INT32, &fi), ==, -1);
   g_assert_cmpint(tn_error_kind_last(), ==, TN_ERROR_TYPE);
+  /* PyTorch 1.13's texts */
+  g_assert_cmpstr(tn_error_message(), ==,
+                  "torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
   tn_iinfo ii;
+  g_assert_cmpint(tn_dtype_iinfo(TN_DTYPE_FLOAT32, &ii), ==, -1);
+  g_assert_cmpstr(tn_error_message(), ==,
+                  "torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'");
+  g_assert_cmpint(tn_dtype_iinfo(TN_DTYPE_BOOL, &ii), ==, -1);
+  g_assert_cmpstr(tn_error_message(), ==, "torch.bool is not supported by torch.iinfo");
   g_assert_cmpint(tn_dtype_iinfo(TN_DTYPE_INT16, &ii), ==, 0);
   g_assert_cmpint(ii.min, ==, -32768);
 }

@@ -1,0 +1,40 @@
+import torch
+x = torch.tensor([[1.0, 2.0, 4.0], [3.0, -1.0, 0.5]])
+print(x.var(), x.std())
+print(x.var(dim=1), x.std(0, unbiased=False))
+print(torch.var(x, 1, keepdim=True))
+print(x.var(1, correction=0), x.std(dim=0, correction=0, keepdim=True))
+print(x.var(False))
+print(torch.logsumexp(x, dim=1), x.logsumexp(0, keepdim=True))
+print(x.amax(), x.amin(dim=0), torch.amax(x, (0, 1)), torch.amin(x, 1, True))
+print(x.cumsum(0), torch.cumsum(x, dim=1))
+print(x.cumprod(1), torch.cumprod(torch.tensor([1, 2, 3, 4]), 0))
+print(torch.cumsum(torch.tensor([True, False, True]), 0))
+print(x.t().cumsum(0))
+print(x.prod(), x.prod(1), torch.prod(x, 0, keepdim=True))
+b = torch.tensor([[True, False], [True, True]])
+print(b.any(), b.all(), b.any(dim=0), torch.all(b, 1), torch.any(b, 1, keepdim=True))
+print(torch.tensor([0, 1, 2]).all(), torch.tensor([0.0, 0.5]).any())
+print(torch.tensor([1, 2, 3]).cumsum(0, dtype=torch.float64))
+i = torch.arange(6).reshape(2, 3)
+print(i.amax(1), i.var(dtype=None) if False else i.float().var())
+try:
+    i.var()
+except RuntimeError as e:
+    print("RuntimeError", e)
+try:
+    x.cumsum(2)
+except IndexError as e:
+    print("IndexError", e)
+d = torch.tensor([[1.5, -2.0], [0.25, 8.0], [3.0, 3.0]], dtype=torch.float64)
+print(d.t().var(1), d[::2].std(0, False), torch.std(d, dim=(0, 1)), d.var(1, True, True))
+print(torch.logsumexp(d.t(), 1), d.amax(0), torch.tensor([[1, 9], [4, 2]]).amin(1))
+h = torch.tensor([1.0, 2.0, 3.5], dtype=torch.float16)
+print(h.var(), h.amax(), torch.tensor([1, 2, 3], dtype=torch.int8).cumprod(0))
+try:
+    h.cumsum(0)
+except RuntimeError as e:
+    print("RuntimeError", e)
+e = torch.tensor([2.0, 3.0]).expand(3, 2)
+print(e.cumsum(0), e.std(0), e.any(), (e > 2).all(0))
+print(torch.zeros(0).any(), torch.zeros(0).all(), torch.zeros(0, 3).amax(1))

@@ -1,0 +1,11 @@
+import torch
+x = torch.tensor([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]])
+r = x.max(1)
+print(r)
+v, i = x.min(dim=0, keepdim=True)
+print(v, i, r.values, r.indices, r[0], len(r), type(r).__name__)
+print(torch.max(x, 0))
+print(torch.min(x, 1).indices)
+print(str(torch.max(x.t(), dim=1)))
+vals, idx = torch.max(x.long(), 1)
+print(vals, idx)
