@@ -724,7 +724,7 @@ static int build_index(VM *vm, Value key, tn_index *idx, int32_t *ni, tn_tensor 
   int64_t k = 1;
   if (key.tag == V_OBJ && key.u.o->kind == O_TUPLE) { items = ((Tuple *)key.u.o)->v; k = ((Tuple *)key.u.o)->n; }
   if (k > TN_MAX_DIMS * 2) { rt_raise(vm, EX_IndexError, "too many indices for tensor"); return -1; }
-  Value ell = dict_get_str(vm->builtins, str_intern_cstr(vm, "Ellipsis"));
+  Value ell = VNULL; /* looked up only when an index could be `...`: interning costs an allocation */
   for (int64_t i = 0; i < k; i++) {
     Value v = items[i];
     tn_index *x = &idx[i];
@@ -733,7 +733,10 @@ static int build_index(VM *vm, Value key, tn_index *idx, int32_t *ni, tn_tensor 
     if (v.tag == V_INT) { x->kind = TN_INDEX_INT; x->i = v.u.i; }
     else if (v.tag == V_BOOL) { x->kind = TN_INDEX_BOOL; x->i = v.u.i; }
     else if (v.tag == V_NONE) x->kind = TN_INDEX_NONE;
-    else if (v.tag == V_OBJ && ell.tag == V_OBJ && v.u.o == ell.u.o) x->kind = TN_INDEX_ELLIPSIS;
+    else if (v.tag == V_OBJ && !t && v.u.o->kind != O_SLICE && v.u.o->kind != O_LIST &&
+             (ell.tag == V_OBJ || (ell = dict_get_str(vm->builtins, str_intern_cstr(vm, "Ellipsis"))).tag == V_OBJ) &&
+             v.u.o == ell.u.o)
+      x->kind = TN_INDEX_ELLIPSIS;
     else if (t) { x->kind = TN_INDEX_TENSOR; x->tensor = t; }
     else if (v.tag == V_OBJ && v.u.o->kind == O_SLICE) {
       Slice *s = (Slice *)v.u.o;
@@ -765,6 +768,12 @@ static int build_index(VM *vm, Value key, tn_index *idx, int32_t *ni, tn_tensor 
 static Value d_getitem(VM *vm, Value *args, int n, Kw *kw) {
   (void)kw;
   SELF_T;
+  /* x[i] with an in-range integer, the per-element loop's case: a plain select (out-of-range and
+   * 0-dim cases take the general path, which has PyTorch's indexing messages) */
+  if (args[1].tag == V_INT && self->ndim > 0) {
+    int64_t i = args[1].u.i, size = self->shape[0];
+    if (i >= -size && i < size) return wrap(vm, tn_select(self, 0, i));
+  }
   tn_index idx[TN_MAX_DIMS * 2];
   tn_tensor *owned[TN_MAX_DIMS * 2];
   int no = 0;
@@ -870,8 +879,13 @@ Value torch_more_mT(VM *vm, Value self);
 Value torch_grad_fn(VM *vm, tn_tensor *t);
 
 static Value tensor_getattr(VM *vm, Value self_v, Str *name) {
-  tn_tensor *t = as_tensor(vm, self_v);
   const char *s = name->s;
+  /* every lookup (methods too) comes here first: reject most names on their first letter */
+  switch (s[0]) {
+  case 'T': case 'd': case 'g': case 'i': case 'm': case 'n': case 'r': case 's': break;
+  default: return VNULL;
+  }
+  tn_tensor *t = as_tensor(vm, self_v);
   if (strcmp(s, "shape") == 0) return make_size(vm, t->ndim, t->shape);
   if (strcmp(s, "dtype") == 0) return dtype_value(vm, t->dtype);
   if (strcmp(s, "ndim") == 0) return v_int(t->ndim);
