@@ -36,6 +36,23 @@ static tn_tensor *snapshot(const tn_tensor *t) {
   return tn_clone(t);
 }
 
+/* The end of recording an op: a new result gets node n as its grad_fn; an in-place op rebases
+ * self's history onto n instead. n NULL means recording failed. */
+static tn_tensor *finish_or_rebase(tn_node *n, tn_tensor *r, tn_tensor *self) {
+  if (!n) {
+    tn_release(r);
+    return NULL;
+  }
+  if (self) {
+    if (tn__ag_rebase(self, n) < 0) {
+      tn_release(r);
+      return NULL;
+    }
+    return r;
+  }
+  return tn__ag_finish(n, r);
+}
+
 tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const tn_scalar *alpha, tn_tensor *self) {
   if (self && tn__ag_check_inplace(self) < 0) return NULL;
   const char *name = binary_name(op, b);
@@ -102,18 +119,7 @@ tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const t
     }
   }
   tn_release(orig);
-  if (!n) {
-    tn_release(r);
-    return NULL;
-  }
-  if (self) {
-    if (tn__ag_rebase(self, n) < 0) {
-      tn_release(r);
-      return NULL;
-    }
-    return r;
-  }
-  return tn__ag_finish(n, r);
+  return finish_or_rebase(n, r, self);
 }
 
 static bool unary_saves_result(int op) {
@@ -188,18 +194,7 @@ tn_tensor *tn__ag_unary(int op, const tn_tensor *a, tn_tensor *self) {
     }
   }
   tn_release(orig);
-  if (!n) {
-    tn_release(r);
-    return NULL;
-  }
-  if (self) {
-    if (tn__ag_rebase(self, n) < 0) {
-      tn_release(r);
-      return NULL;
-    }
-    return r;
-  }
-  return tn__ag_finish(n, r);
+  return finish_or_rebase(n, r, self);
 }
 
 tn_tensor *tn__ag_clamp(const tn_tensor *a, const tn_scalar *min, const tn_scalar *max, tn_tensor *self) {
@@ -222,18 +217,7 @@ tn_tensor *tn__ag_clamp(const tn_tensor *a, const tn_scalar *min, const tn_scala
     tn__node_save(n, orig ? orig : a, false, "self");
   }
   tn_release(orig);
-  if (!n) {
-    tn_release(r);
-    return NULL;
-  }
-  if (self) {
-    if (tn__ag_rebase(self, n) < 0) {
-      tn_release(r);
-      return NULL;
-    }
-    return r;
-  }
-  return tn__ag_finish(n, r);
+  return finish_or_rebase(n, r, self);
 }
 
 tn_tensor *tn__ag_where(const tn_tensor *cond, const tn_tensor *a, const tn_tensor *b) {
