@@ -1114,6 +1114,17 @@ Value mod_torch_nn_functional_init(VM *vm) {
   def_func(vm, m->dict, "relu", f_relu);
   def_func(vm, m->dict, "sigmoid", f_sigmoid);
   def_func(vm, m->dict, "tanh", f_tanh);
+  /* the losses and softmaxes written in Python (modules_py.c) */
+  Value py = import_module(vm, str_intern_cstr(vm, "torch.nn._functional_py"));
+  if (IS_ERR(py)) { OBJ_DECREF(vm, m); return py; }
+  static const char *const py_names[] = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss",
+                                         "softmax", "log_softmax"};
+  for (size_t i = 0; i < sizeof py_names / sizeof py_names[0]; i++) {
+    Str *k = str_intern_cstr(vm, py_names[i]);
+    Value f = k ? dict_get_str(((Module *)py.u.o)->dict, k) : VNULL;
+    if (f.tag != V_NULL && dict_set_str(vm, m->dict, k, f) < 0) { v_decref(vm, py); OBJ_DECREF(vm, m); return VERR; }
+  }
+  v_decref(vm, py);
   return v_obj(m);
 }
 

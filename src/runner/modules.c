@@ -11,6 +11,7 @@
 
 Value mod_sys_init(VM *vm);
 Value import_py_module(VM *vm, Str *name); /* modules_py.c */
+bool py_module_known(const char *name);    /* modules_py.c */
 
 static const struct { const char *name; ModInit init; } registry[] = {
   {"math", mod_math_init},
@@ -24,24 +25,42 @@ static const struct { const char *name; ModInit init; } registry[] = {
   {"torch.autograd", mod_torch_autograd_init},
 };
 
+/* As Python does, an imported submodule becomes an attribute of its (already imported) parent. */
+static void attach_to_parent(VM *vm, Str *name, Value mod) {
+  const char *dot = strrchr(name->s, '.');
+  if (!dot) return;
+  Str *parent = str_intern(vm, name->s, (int64_t)(dot - name->s));
+  Value p = parent ? dict_get_str(vm->modules, parent) : VNULL;
+  Str *child = str_intern_cstr(vm, dot + 1);
+  if (p.tag == V_OBJ && p.u.o->kind == O_MODULE && child) dict_set_str(vm, ((Module *)p.u.o)->dict, child, mod);
+}
+
 Value import_module(VM *vm, Str *name) {
   Value m = dict_get_str(vm->modules, name);
   if (m.tag != V_NULL) { v_incref(m); return m; }
-  for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++) {
-    if (strcmp(registry[i].name, name->s) == 0) {
-      Value mod = registry[i].init(vm);
-      if (IS_ERR(mod)) return mod;
-      if (dict_set_str(vm, vm->modules, name, mod) < 0) { v_decref(vm, mod); return VERR; }
-      return mod;
-    }
-  }
-  Value py = import_py_module(vm, name);
-  if (IS_ERR(py)) return py;
-  if (py.tag != V_NULL) {
-    if (dict_set_str(vm, vm->modules, name, py) < 0) { v_decref(vm, py); return VERR; }
-    return py;
-  }
-  return rt_raise(vm, EX_ModuleNotFoundError, "No module named '%s'", name->s);
+  Value mod = VNULL;
+  for (size_t i = 0; i < sizeof registry / sizeof registry[0] && mod.tag == V_NULL; i++)
+    if (strcmp(registry[i].name, name->s) == 0) mod = registry[i].init(vm);
+  if (mod.tag == V_NULL) mod = import_py_module(vm, name);
+  if (IS_ERR(mod)) return mod;
+  if (mod.tag == V_NULL) return rt_raise(vm, EX_ModuleNotFoundError, "No module named '%s'", name->s);
+  if (dict_set_str(vm, vm->modules, name, mod) < 0) { v_decref(vm, mod); return VERR; }
+  attach_to_parent(vm, name, mod);
+  return mod;
+}
+
+/* `import torch` makes torch.nn, torch.optim, ... usable at once; here they are imported on their
+ * first use as attributes, which prints the same. VNULL when parent.attr is no module we have. */
+Value import_submodule_attr(VM *vm, Module *parent, Str *attr) {
+  char full[256];
+  int len = snprintf(full, sizeof full, "%s.%s", parent->name->s, attr->s);
+  if (len < 0 || (size_t)len >= sizeof full) return VNULL;
+  bool known = py_module_known(full);
+  for (size_t i = 0; i < sizeof registry / sizeof registry[0] && !known; i++) known = strcmp(registry[i].name, full) == 0;
+  if (!known) return VNULL;
+  Str *name = str_intern_cstr(vm, full);
+  if (!name) return VERR;
+  return import_module(vm, name);
 }
 
 static void set_const(VM *vm, Module *m, const char *name, Value v) {

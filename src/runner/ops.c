@@ -258,6 +258,8 @@ Value rt_getattr_opt(VM *vm, Value o, Str *name) {
     case O_MODULE: {
       Value v = dict_get_str(((Module *)ob)->dict, name);
       if (v.tag != V_NULL) { v_incref(v); return v; }
+      v = import_submodule_attr(vm, (Module *)ob, name);
+      if (v.tag != V_NULL) return v;
       return special_attr(vm, o, name);
     }
     case O_NATIVE:

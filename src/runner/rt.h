@@ -376,6 +376,7 @@ Value str_percent(VM *vm, Str *fmt, Value args);
 void builtins_init(VM *vm);
 void methods_init(VM *vm);
 Value import_module(VM *vm, Str *name);
+Value import_submodule_attr(VM *vm, Module *parent, Str *attr); /* VNULL: not a submodule */
 typedef Value (*ModInit)(VM *vm);
 Value mod_math_init(VM *vm);
 Value mod_random_init(VM *vm);
