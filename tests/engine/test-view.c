@@ -8,76 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "golden-tensors.h"
 #include "golden.h"
 #include "tn.h"
 
 static golden_file *golden;
-
-/* ----- building inputs from the golden storages and layouts ----- */
-
-static tn_dtype dtype_of_short(const char *s) {
-  static const struct {
-    const char *s;
-    tn_dtype d;
-  } map[] = {{"f32", TN_DTYPE_FLOAT32}, {"f64", TN_DTYPE_FLOAT64}, {"f16", TN_DTYPE_FLOAT16},
-             {"bf16", TN_DTYPE_BFLOAT16}, {"i64", TN_DTYPE_INT64}, {"i32", TN_DTYPE_INT32},
-             {"i16", TN_DTYPE_INT16}, {"i8", TN_DTYPE_INT8}, {"u8", TN_DTYPE_UINT8}, {"bool", TN_DTYPE_BOOL}};
-  for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
-    if (strcmp(map[i].s, s) == 0) return map[i].d;
-  g_error("unknown dtype %s", s);
-  return TN_DTYPE_UNDEFINED;
-}
-
-static tn_scalar parse_value(const char *s, tn_dtype dt) {
-  if (tn_dtype_is_floating(dt)) return tn_scalar_float(g_ascii_strtod(s, NULL));
-  if (dt == TN_DTYPE_BOOL) return tn_scalar_bool(strcmp(s, "1") == 0);
-  return tn_scalar_int(g_ascii_strtoll(s, NULL, 10));
-}
-
-/* The 1-D storage tensor of a dtype, filled with the golden values. */
-static tn_tensor *make_storage(tn_dtype dt) {
-  g_autofree char *rec = g_strdup_printf("storage %s", tn_dtype_name(dt));
-  char **vals = g_strsplit(golden_get(golden, rec), " ", -1);
-  int64_t n = g_strv_length(vals);
-  tn_tensor *s = tn_empty(1, &n, TN_OPTS(dt));
-  g_assert_nonnull(s);
-  for (int64_t i = 0; i < n; i++) tn_set(s, &i, parse_value(vals[i], dt));
-  g_strfreev(vals);
-  return s;
-}
-
-static int32_t parse_ints(const char *s, int64_t *out) {
-  int32_t n = 0;
-  if (!*s) return 0;
-  char **parts = g_strsplit(s, ",", -1);
-  for (char **p = parts; *p; p++) out[n++] = g_ascii_strtoll(*p, NULL, 10);
-  g_strfreev(parts);
-  return n;
-}
-
-/* "f32:c34" -> a view of that dtype's storage; *storage receives the storage tensor. */
-static tn_tensor *make_input(const char *name, tn_tensor **storage) {
-  char **parts = g_strsplit(name, ":", 2);
-  tn_dtype dt = dtype_of_short(parts[0]);
-  tn_tensor *t;
-  if (strcmp(parts[1], "e0") == 0) {
-    int64_t zero = 0;
-    t = tn_empty(1, &zero, TN_OPTS(dt));
-    *storage = NULL;
-  } else {
-    g_autofree char *rec = g_strdup_printf("layout %s", parts[1]);
-    char **geo = g_strsplit(golden_get(golden, rec), "|", 3);
-    int64_t shape[TN_MAX_DIMS], strides[TN_MAX_DIMS];
-    int32_t nd = parse_ints(geo[0], shape);
-    g_assert_cmpint(parse_ints(geo[1], strides), ==, nd);
-    *storage = make_storage(dt);
-    t = tn_as_strided(*storage, nd, shape, strides, g_ascii_strtoll(geo[2], NULL, 10));
-    g_strfreev(geo);
-  }
-  g_assert_nonnull(t);
-  g_strfreev(parts);
-  return t;
-}
 
 /* ----- running one recorded operation ----- */
 
@@ -167,7 +102,7 @@ static char *check_tensor(const tn_tensor *t, const tn_tensor *storage, const ch
     err = g_strdup_printf("expected %u values, tensor has %" G_GINT64_FORMAT, g_strv_length(vals), t->numel);
   } else {
     for (int64_t i = 0; i < t->numel && !err; i++) {
-      tn_scalar want = parse_value(vals[i], t->dtype), have = tn_get_flat(t, i);
+      tn_scalar want = golden_parse_value(vals[i], t->dtype), have = tn_get_flat(t, i);
       bool same = tn_dtype_is_floating(t->dtype) ? (want.v.f == have.v.f || (isnan(want.v.f) && isnan(have.v.f)))
                   : t->dtype == TN_DTYPE_BOOL   ? want.v.b == have.v.b
                                                 : want.v.i == have.v.i;
@@ -218,7 +153,7 @@ static void run_records(gconstpointer data) {
     size_t len = strcspn(op, " ");
     if (strlen(op_name) != len || strncmp(op, op_name, len) != 0) continue;
     g_autofree char *input = g_strndup(name, (gsize)(bar - name));
-    tn_tensor *storage = NULL, *x = make_input(input, &storage);
+    tn_tensor *storage = NULL, *x = golden_make_input(golden, input, &storage);
     results res = {0};
     run_op(x, op, &res);
     char *err = check_results(&res, storage, golden_value(golden, i));
@@ -244,7 +179,7 @@ static void test_cat_stack(void) {
     char **tok = g_strsplit(name + 6, " ", -1);
     int32_t n = (int32_t)g_strv_length(tok) - 2;
     tn_tensor *ts[8], *storages[8];
-    for (int32_t k = 0; k < n; k++) ts[k] = make_input(tok[2 + k], &storages[k]);
+    for (int32_t k = 0; k < n; k++) ts[k] = golden_make_input(golden, tok[2 + k], &storages[k]);
     int64_t dim = g_ascii_strtoll(tok[1], NULL, 10);
     tn_error_clear();
     results res = {0};
