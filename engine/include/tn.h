@@ -232,6 +232,12 @@ tn_tensor *tn_randint(int64_t low, int64_t high, int32_t ndim, const int64_t *sh
 tn_tensor *tn_randperm(int64_t n, tn_options opts);
 tn_tensor *tn_uniform_(tn_tensor *t, double from, double to);
 tn_tensor *tn_normal_(tn_tensor *t, double mean, double std);
+/* torch.get_rng_state() / set_rng_state(): a copy of the default generator's whole state, so code
+ * that draws numbers for itself can leave the user's stream as it found it. */
+typedef struct tn_rng_state tn_rng_state;
+tn_rng_state *tn_get_rng_state(void); /* NULL when out of memory */
+void tn_set_rng_state(const tn_rng_state *state);
+void tn_rng_state_free(tn_rng_state *state);
 /* Raw draws, for code that needs Python-level random numbers from the same stream. */
 uint32_t tn_generator_random(tn_generator *g);
 uint64_t tn_generator_random64(tn_generator *g);

@@ -11,6 +11,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
 #include <float.h>
 #include <pthread.h>
 #include <time.h>
@@ -127,6 +129,46 @@ void tn_manual_seed(uint64_t seed) {
   gen_set_seed(g, seed);
   gen_unlock(g);
 }
+
+/* The whole generator but its mutex: copied field by field under the lock. */
+struct tn_rng_state {
+  tn_generator g;
+};
+
+tn_rng_state *tn_get_rng_state(void) {
+  tn_rng_state *s = malloc(sizeof *s);
+  if (!s) {
+    tn__error(TN_ERROR_RUNTIME, "get_rng_state: out of memory");
+    return NULL;
+  }
+  tn_generator *g = gen_lock();
+  memcpy(s->g.state, g->state, sizeof g->state);
+  s->g.seed = g->seed;
+  s->g.left = g->left;
+  s->g.next = g->next;
+  s->g.has_next_double_normal = g->has_next_double_normal;
+  s->g.next_double_normal = g->next_double_normal;
+  s->g.has_next_float_normal = g->has_next_float_normal;
+  s->g.next_float_normal = g->next_float_normal;
+  gen_unlock(g);
+  return s;
+}
+
+void tn_set_rng_state(const tn_rng_state *s) {
+  if (!s) return;
+  tn_generator *g = gen_lock();
+  memcpy(g->state, s->g.state, sizeof g->state);
+  g->seed = s->g.seed;
+  g->left = s->g.left;
+  g->next = s->g.next;
+  g->has_next_double_normal = s->g.has_next_double_normal;
+  g->next_double_normal = s->g.next_double_normal;
+  g->has_next_float_normal = s->g.has_next_float_normal;
+  g->next_float_normal = s->g.next_float_normal;
+  gen_unlock(g);
+}
+
+void tn_rng_state_free(tn_rng_state *s) { free(s); }
 
 uint64_t tn_initial_seed(void) {
   tn_generator *g = gen_lock();

@@ -9,6 +9,7 @@
 
 #include "ob-app.h"
 #include "ob-application.h"
+#include "ob-lesson-state.h"
 #include "ob-preferences.h"
 #include "ob-resources.h"
 #include "ob-window.h"
@@ -287,11 +288,21 @@ static void ob_application_finalize(GObject *object) {
   G_OBJECT_CLASS(ob_application_parent_class)->finalize(object);
 }
 
+static void ob_application_shutdown(GApplication *app) {
+  GError *error = NULL;
+  if (!ob_lesson_state_flush(&error)) {
+    g_message("lesson state not saved: %s", error->message);
+    g_clear_error(&error);
+  }
+  G_APPLICATION_CLASS(ob_application_parent_class)->shutdown(app);
+}
+
 static void ob_application_class_init(ObApplicationClass *klass) {
   G_OBJECT_CLASS(klass)->dispose = ob_application_dispose;
   G_OBJECT_CLASS(klass)->finalize = ob_application_finalize;
   G_APPLICATION_CLASS(klass)->startup = ob_application_startup;
   G_APPLICATION_CLASS(klass)->activate = ob_application_activate;
+  G_APPLICATION_CLASS(klass)->shutdown = ob_application_shutdown;
 }
 
 static void ob_application_init(ObApplication *self) {
@@ -314,6 +325,8 @@ ObApplication *ob_application_new(const ObLaunchOptions *options) {
     self->screenshot = g_strdup(options->screenshot);
     self->dark = options->dark;
     self->screenshot_status = options->screenshot ? 1 : 0;
+    /* A screenshot shows each lesson as a first start shows it, whatever this user changed. */
+    if (options->screenshot) ob_lesson_state_set_ephemeral(TRUE);
   }
   return self;
 }

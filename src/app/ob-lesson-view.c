@@ -5,6 +5,7 @@
 #include <adwaita.h>
 
 #include "ob-lesson-view.h"
+#include "ob-lesson-state.h"
 
 struct _ObLessonView {
   GtkWidget parent_instance;
@@ -19,12 +20,17 @@ struct _ObLessonView {
   ObCodePane *code_pane;
 
   const ObLessonInfo *info; /* static registry entry */
+  ObFigureParams figure_params;
+  gboolean has_figure_params;
+  GHashTable *reports; /* key -> value, both owned */
 };
 
 G_DEFINE_FINAL_TYPE(ObLessonView, ob_lesson_view, GTK_TYPE_WIDGET)
 
 static void ob_lesson_view_dispose(GObject *object) {
+  ObLessonView *self = OB_LESSON_VIEW(object);
   gtk_widget_dispose_template(GTK_WIDGET(object), OB_TYPE_LESSON_VIEW);
+  g_clear_pointer(&self->reports, g_hash_table_unref);
   G_OBJECT_CLASS(ob_lesson_view_parent_class)->dispose(object);
 }
 
@@ -46,6 +52,7 @@ static void ob_lesson_view_class_init(ObLessonViewClass *klass) {
 
 static void ob_lesson_view_init(ObLessonView *self) {
   gtk_widget_init_template(GTK_WIDGET(self));
+  self->reports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 }
 
 ObLessonView *ob_lesson_view_new(const ObLessonInfo *info) {
@@ -118,4 +125,162 @@ char *ob_lesson_load_text(const char *id, const char *name) {
   char *text = g_strndup(data, len);
   g_bytes_unref(bytes);
   return text;
+}
+
+/* ---- figure parameters ---- */
+
+void ob_lesson_view_set_figure_params(ObLessonView *self, const ObFigureParams *params) {
+  g_return_if_fail(OB_IS_LESSON_VIEW(self));
+  self->has_figure_params = params != NULL;
+  if (params) self->figure_params = *params;
+}
+
+const ObFigureParams *ob_lesson_view_get_figure_params(ObLessonView *self) {
+  g_return_val_if_fail(OB_IS_LESSON_VIEW(self), NULL);
+  return self->has_figure_params ? &self->figure_params : NULL;
+}
+
+/* ---- reports ---- */
+
+void ob_lesson_view_report(ObLessonView *self, const char *key, const char *value) {
+  g_return_if_fail(OB_IS_LESSON_VIEW(self) && key);
+  if (!self->reports) return;
+  if (value) g_hash_table_replace(self->reports, g_strdup(key), g_strdup(value));
+  else g_hash_table_remove(self->reports, key);
+}
+
+void ob_lesson_view_report_doubles(ObLessonView *self, const char *key, const double *values, int n) {
+  g_return_if_fail(OB_IS_LESSON_VIEW(self) && key && (values || n == 0));
+  GString *text = g_string_new(NULL);
+  for (int i = 0; i < n; i++) {
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    if (i) g_string_append_c(text, ' ');
+    g_string_append(text, g_ascii_dtostr(buf, sizeof buf, values[i]));
+  }
+  ob_lesson_view_report(self, key, text->str);
+  g_string_free(text, TRUE);
+}
+
+const char *ob_lesson_view_get_report(ObLessonView *self, const char *key) {
+  g_return_val_if_fail(OB_IS_LESSON_VIEW(self) && key, NULL);
+  return self->reports ? g_hash_table_lookup(self->reports, key) : NULL;
+}
+
+int ob_lesson_view_get_report_doubles(ObLessonView *self, const char *key, double *values, int n) {
+  const char *text = ob_lesson_view_get_report(self, key);
+  int count = 0;
+  while (text && count < n) {
+    while (*text == ' ') text++;
+    if (!*text) break;
+    char *end;
+    double v = g_ascii_strtod(text, &end);
+    if (end == text) break;
+    values[count++] = v;
+    text = end;
+  }
+  return count;
+}
+
+/* ---- state that survives a restart ---- */
+
+typedef struct {
+  char *lesson_id;
+  char *key;
+  char *property;
+} StateBinding;
+
+static void state_binding_free(gpointer data, GClosure *closure) {
+  (void)closure;
+  StateBinding *b = data;
+  g_free(b->lesson_id);
+  g_free(b->key);
+  g_free(b->property);
+  g_free(b);
+}
+
+static char *property_to_string(GObject *object, GParamSpec *pspec) {
+  GValue value = G_VALUE_INIT;
+  g_value_init(&value, pspec->value_type);
+  g_object_get_property(object, pspec->name, &value);
+  char *text = NULL;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  switch (G_TYPE_FUNDAMENTAL(pspec->value_type)) {
+  case G_TYPE_DOUBLE: text = g_strdup(g_ascii_dtostr(buf, sizeof buf, g_value_get_double(&value))); break;
+  case G_TYPE_FLOAT: text = g_strdup(g_ascii_dtostr(buf, sizeof buf, g_value_get_float(&value))); break;
+  case G_TYPE_INT: text = g_strdup_printf("%d", g_value_get_int(&value)); break;
+  case G_TYPE_UINT: text = g_strdup_printf("%u", g_value_get_uint(&value)); break;
+  case G_TYPE_BOOLEAN: text = g_strdup(g_value_get_boolean(&value) ? "true" : "false"); break;
+  case G_TYPE_STRING: text = g_value_dup_string(&value); break;
+  default: break;
+  }
+  g_value_unset(&value);
+  return text;
+}
+
+/* Applies a stored string; a value that does not parse, or is out of the property's range, is
+ * ignored (the state file may come from an older version). */
+static void property_from_string(GObject *object, GParamSpec *pspec, const char *text) {
+  GValue value = G_VALUE_INIT;
+  g_value_init(&value, pspec->value_type);
+  char *end = NULL;
+  gboolean ok = FALSE;
+  switch (G_TYPE_FUNDAMENTAL(pspec->value_type)) {
+  case G_TYPE_DOUBLE: {
+    double v = g_ascii_strtod(text, &end);
+    ok = end != text && *end == 0;
+    g_value_set_double(&value, v);
+    break;
+  }
+  case G_TYPE_FLOAT: {
+    double v = g_ascii_strtod(text, &end);
+    ok = end != text && *end == 0;
+    g_value_set_float(&value, (float)v);
+    break;
+  }
+  case G_TYPE_INT: {
+    gint64 v;
+    ok = g_ascii_string_to_signed(text, 10, G_MININT, G_MAXINT, &v, NULL);
+    g_value_set_int(&value, (int)v);
+    break;
+  }
+  case G_TYPE_UINT: {
+    guint64 v;
+    ok = g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT, &v, NULL);
+    g_value_set_uint(&value, (guint)v);
+    break;
+  }
+  case G_TYPE_BOOLEAN:
+    ok = g_str_equal(text, "true") || g_str_equal(text, "false");
+    g_value_set_boolean(&value, g_str_equal(text, "true"));
+    break;
+  case G_TYPE_STRING:
+    ok = TRUE;
+    g_value_set_string(&value, text);
+    break;
+  default: break;
+  }
+  if (ok && !g_param_value_validate(pspec, &value)) g_object_set_property(object, pspec->name, &value);
+  g_value_unset(&value);
+}
+
+static void on_bound_property_changed(GObject *object, GParamSpec *pspec, StateBinding *b) {
+  char *text = property_to_string(object, pspec);
+  if (text) ob_lesson_state_set(b->lesson_id, b->key, text);
+  g_free(text);
+}
+
+void ob_lesson_view_bind_state(ObLessonView *self, const char *key, gpointer object, const char *property) {
+  g_return_if_fail(OB_IS_LESSON_VIEW(self) && self->info && key && G_IS_OBJECT(object) && property);
+  GParamSpec *pspec = g_object_class_find_property(G_OBJECT_GET_CLASS(object), property);
+  g_return_if_fail(pspec != NULL);
+  char *stored = ob_lesson_state_get(self->info->id, key);
+  if (stored) property_from_string(G_OBJECT(object), pspec, stored);
+  g_free(stored);
+  StateBinding *b = g_new0(StateBinding, 1);
+  b->lesson_id = g_strdup(self->info->id);
+  b->key = g_strdup(key);
+  b->property = g_strdup(property);
+  char *signal = g_strdup_printf("notify::%s", property);
+  g_signal_connect_data(object, signal, G_CALLBACK(on_bound_property_changed), b, state_binding_free, 0);
+  g_free(signal);
 }

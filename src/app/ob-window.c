@@ -6,6 +6,7 @@
 
 #include "ob-window.h"
 #include "ob-figure-export.h"
+#include "ob-plot-view.h"
 
 struct _ObWindow {
   AdwApplicationWindow parent_instance;
@@ -222,6 +223,7 @@ static void update_presentation_css(ObWindow *self) {
       body, title, head);
   gtk_css_provider_load_from_data(self->presentation_css, css, -1);
   g_free(css);
+  if (self->presentation) ob_plot_view_set_presentation_scale(scale);
 }
 
 void ob_window_set_presentation(ObWindow *self, gboolean presentation) {
@@ -234,6 +236,7 @@ void ob_window_set_presentation(ObWindow *self, gboolean presentation) {
     self->was_fullscreen = gtk_window_is_fullscreen(window);
     self->sidebar_was_shown = adw_flap_get_reveal_flap(self->flap);
     update_presentation_css(self);
+    ob_plot_view_set_presentation_scale(self->settings ? g_settings_get_double(self->settings, "presentation-scale") : 1.5);
     gtk_widget_add_css_class(GTK_WIDGET(self), "presentation");
     /* Hidden at once, not slid away: the audience sees the lesson only. */
     adw_flap_set_reveal_flap(self->flap, FALSE);
@@ -244,6 +247,7 @@ void ob_window_set_presentation(ObWindow *self, gboolean presentation) {
     gtk_window_set_focus(window, NULL);
   } else {
     gtk_widget_remove_css_class(GTK_WIDGET(self), "presentation");
+    ob_plot_view_set_presentation_scale(1.0);
     gtk_widget_set_visible(GTK_WIDGET(self->header_bar), TRUE);
     gtk_widget_set_visible(self->sidebar, TRUE);
     adw_flap_set_reveal_flap(self->flap, self->sidebar_was_shown);
@@ -305,7 +309,9 @@ static void action_export_figure(GtkWidget *w, const char *n, GVariant *p) {
   ObWindow *self = OB_WINDOW(w);
   const ObLessonInfo *info = self->lesson_id ? ob_lesson_find(self->lesson_id) : NULL;
   if (!info || !info->figure || !ob_figure_exists(info->figure)) return;
-  ob_figure_export_dialog(GTK_WINDOW(self), self->settings, info->figure, NULL);
+  ObLessonView *view = ob_window_get_lesson_view(self);
+  ob_figure_export_dialog(GTK_WINDOW(self), self->settings, info->figure,
+                          view ? ob_lesson_view_get_figure_params(view) : NULL);
 }
 
 /* ---- GObject ---- */

@@ -33,6 +33,55 @@ to_pt (const PlotAxes *ax, double x, double y, double *px, double *py)
   *py = ax->py + ax->ph - norm_coord (ax->yscale, y, ax->lylo, ax->lyhi) * ax->ph;
 }
 
+bool
+plot_axes_data_to_point (const PlotAxes *ax, double x, double y, double *px, double *py)
+{
+  if (!ax || !(ax->pw > 0) || !(ax->ph > 0))
+    return false;
+  double X, Y;
+  to_pt (ax, x, y, &X, &Y);
+  if (!isfinite (X) || !isfinite (Y))
+    return false;
+  if (px)
+    *px = X;
+  if (py)
+    *py = Y;
+  return true;
+}
+
+static double
+from_norm (PlotScale s, double t, double lo, double hi)
+{
+  if (s == PLOT_SCALE_LOG)
+    return pow (10.0, log10 (lo) + t * (log10 (hi) - log10 (lo)));
+  return lo + t * (hi - lo);
+}
+
+bool
+plot_axes_point_to_data (const PlotAxes *ax, double px, double py, double *x, double *y)
+{
+  if (!ax || !(ax->pw > 0) || !(ax->ph > 0) || !isfinite (px) || !isfinite (py))
+    return false;
+  double tx = (px - ax->px) / ax->pw, ty = (ax->py + ax->ph - py) / ax->ph;
+  if (x)
+    *x = from_norm (ax->xscale, tx, ax->lxlo, ax->lxhi);
+  if (y)
+    *y = from_norm (ax->yscale, ty, ax->lylo, ax->lyhi);
+  return true;
+}
+
+bool
+plot_axes_get_area (const PlotAxes *ax, double *x, double *y, double *w, double *h)
+{
+  if (!ax || !(ax->pw > 0) || !(ax->ph > 0))
+    return false;
+  if (x) *x = ax->px;
+  if (y) *y = ax->py;
+  if (w) *w = ax->pw;
+  if (h) *h = ax->ph;
+  return true;
+}
+
 /* ---- text ---- */
 
 static PangoContext *

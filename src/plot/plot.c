@@ -141,6 +141,18 @@ plot_figure_get_theme (const PlotFigure *fig)
   return fig ? fig->theme : PLOT_THEME_LIGHT;
 }
 
+int
+plot_figure_get_n_axes (const PlotFigure *fig)
+{
+  return fig ? fig->n_axes : 0;
+}
+
+PlotAxes *
+plot_figure_get_axes (const PlotFigure *fig, int index)
+{
+  return fig && index >= 0 && index < fig->n_axes ? fig->axes[index] : NULL;
+}
+
 void
 plot_figure_get_size (const PlotFigure *fig, double *width_pt, double *height_pt)
 {

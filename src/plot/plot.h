@@ -180,6 +180,10 @@ void plot_figure_set_font(PlotFigure *fig, const char *family, double size_pt);
 PlotAxes *plot_figure_add_subplot(PlotFigure *fig, int rows, int cols, int index);
 PlotAxes *plot_figure_add_axes(PlotFigure *fig, double x, double y, double w, double h);
 
+/* The figure's axes in the order they were added (NULL when index is out of range). */
+int plot_figure_get_n_axes(const PlotFigure *fig);
+PlotAxes *plot_figure_get_axes(const PlotFigure *fig, int index);
+
 void plot_axes_set_xlim(PlotAxes *ax, double lo, double hi);
 void plot_axes_set_ylim(PlotAxes *ax, double lo, double hi);
 void plot_axes_set_xscale(PlotAxes *ax, PlotScale scale);
@@ -239,6 +243,13 @@ const PlotPlacedLabel *plot_figure_get_labels(const PlotFigure *fig, int *n);
 const double *plot_figure_get_arrow_segments(const PlotFigure *fig, int *n);
 /* Lays out and places labels for a size in points without drawing anything visible. */
 void plot_figure_layout(PlotFigure *fig, double width_pt, double height_pt);
+
+/* Coordinates after the last layout or render (false before one, or for a point with no image,
+ * such as a non-positive value on a log axis): data -> figure points (y down, at scale 1) and back,
+ * and the plot area of the axes in figure points. A widget maps pointer positions with these. */
+bool plot_axes_data_to_point(const PlotAxes *ax, double x, double y, double *px, double *py);
+bool plot_axes_point_to_data(const PlotAxes *ax, double px, double py, double *x, double *y);
+bool plot_axes_get_area(const PlotAxes *ax, double *x, double *y, double *w, double *h);
 
 /* Exporters: write to a temporary file in the same directory and rename it, so no partial file is
  * left on error. Return true on success; on failure return false and, if error is not NULL, set
