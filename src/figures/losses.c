@@ -112,7 +112,7 @@ int ob_loss_logistic_data(const double **x, const double **y) {
 
 /* ---- the formulas ---- */
 
-static tn_tensor *formula(const ObLoss *loss, Pool *p, tn_tensor *x, tn_tensor *y) {
+static tn_tensor *formula(const ObLoss *loss, Pool *p, tn_tensor *x, tn_tensor *y, bool differentiable) {
   switch (loss->kind) {
   case OB_LOSS_HALF_NORM:
     return scale(p, 0.5, add(p, sq(p, x), sq(p, y)));
@@ -138,8 +138,8 @@ static tn_tensor *formula(const ObLoss *loss, Pool *p, tn_tensor *x, tn_tensor *
       p->failed = true;
       return NULL;
     }
-    /* margins m_i = y_i (a_i x + b_i y) on a trailing axis of length n; log(1 + exp(-m)) written
-     * as relu(-m) + log1p(exp(-|m|)), which never overflows. */
+    /* margins m_i = y_i (a_i x + b_i y) on a trailing axis of length n; log(1 + exp(−m)) in a
+     * form that never overflows. */
     int64_t n = LOGISTIC_N;
     tn_scalar va[LOGISTIC_N], vb[LOGISTIC_N];
     for (int i = 0; i < LOGISTIC_N; i++) {
@@ -152,9 +152,20 @@ static tn_tensor *formula(const ObLoss *loss, Pool *p, tn_tensor *x, tn_tensor *
     tn_tensor *yu = y ? keep(p, tn_unsqueeze(y, -1)) : NULL;
     tn_tensor *m = add(p, mul(p, xu, ya), mul(p, yu, yb));
     tn_tensor *neg = unary(p, TN_UNARY_NEG, m);
-    tn_tensor *sp = add(p, unary(p, TN_UNARY_RELU, neg),
-                        unary(p, TN_UNARY_LOG1P, unary(p, TN_UNARY_EXP, unary(p, TN_UNARY_NEG, unary(p, TN_UNARY_ABS, m)))));
+    tn_tensor *sp = NULL;
     int64_t last = -1;
+    if (differentiable) {
+      /* logsumexp(0, −m): stable, and its derivative is right at m = 0 too (the relu/abs form below
+       * has kinks there whose subgradient 0 would give a wrong gradient at w = 0). */
+      tn_tensor *zero = neg ? keep(p, tn_zeros_like(neg, TN_OPTS_INFER)) : NULL;
+      tn_tensor *pair[2] = {zero, neg};
+      tn_tensor *both = zero && neg ? keep(p, tn_stack(2, pair, -1)) : NULL;
+      sp = both ? keep(p, tn_logsumexp(both, 1, &last, false)) : NULL;
+    } else {
+      /* relu(−m) + log1p(exp(−|m|)): the same value without the pairs, for large grids. */
+      sp = add(p, unary(p, TN_UNARY_RELU, neg),
+               unary(p, TN_UNARY_LOG1P, unary(p, TN_UNARY_EXP, unary(p, TN_UNARY_NEG, unary(p, TN_UNARY_ABS, m)))));
+    }
     return sp ? keep(p, tn_mean(sp, 1, &last, false, TN_DTYPE_UNDEFINED)) : (p->failed = true, NULL);
   }
   case OB_LOSS_COUNT: break;
@@ -176,7 +187,7 @@ tn_tensor *ob_loss_forward(const ObLoss *loss, tn_tensor *w) {
   Pool p = {0};
   tn_tensor *x = keep(&p, tn_select(w, 0, 0));
   tn_tensor *y = keep(&p, tn_select(w, 0, 1));
-  tn_tensor *out = formula(loss, &p, x, y);
+  tn_tensor *out = formula(loss, &p, x, y, true);
   tn_tensor *result = out && !p.failed ? tn_retain(out) : NULL;
   pool_clear(&p);
   return result;
@@ -248,7 +259,7 @@ bool ob_loss_grid(const ObLoss *loss, double x0, double x1, double y0, double y1
   /* x varies along columns (1 × nx), y along rows (ny × 1): broadcasting makes the ny × nx grid. */
   tn_tensor *xg = xs ? keep(&p, tn_unsqueeze(xs, 0)) : NULL;
   tn_tensor *yg = ys ? keep(&p, tn_unsqueeze(ys, 1)) : NULL;
-  tn_tensor *out = xg && yg ? formula(loss, &p, xg, yg) : NULL;
+  tn_tensor *out = xg && yg ? formula(loss, &p, xg, yg, false) : NULL;
   tn_tensor *full = NULL;
   if (out) {
     int64_t shape[2] = {ny, nx};
