@@ -156,6 +156,28 @@ def w_tiny_graph():
     return run, check
 
 
+def w_train_step():
+    X = uniform((8, 5), -1, 1)
+    y = (torch.rand(8, 1) >= 0.5).float()
+    model = torch.nn.Sequential(torch.nn.Linear(5, 16), torch.nn.Tanh(), torch.nn.Linear(16, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+
+    def run():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(model(X), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    def check():
+        first = run().item()
+        for _ in range(200):
+            last = run().item()
+        return None if last < first else "the loss did not go down"
+    return run, check
+
+
 F32 = 4
 H = 16 * 1024 * 1024
 WORKLOADS = [
@@ -172,6 +194,7 @@ WORKLOADS = [
     ("matmul_a_bc", "compute", F32 * 4 * 2000 * 20, 4 * 20 * 2000 * 20, w_abc("a_bc")),
     ("logreg_grad_100k", "bandwidth", F32 * (2 * 100_000 * 64 + 4 * 100_000), 4 * 100_000 * 64, w_logreg),
     ("tiny_graph_backward", "latency", 0, 0, w_tiny_graph),
+    ("train_step_mlp", "latency", 0, 0, w_train_step),
 ]
 
 

@@ -454,6 +454,29 @@ tn_tensor *tn_linalg_norm(const tn_tensor *t, bool has_ord, double ord, const ch
                           int32_t ndims, const int64_t *dims, bool keepdim);
 tn_tensor *tn_linalg_vector_norm(const tn_tensor *t, double ord, int32_t ndims, const int64_t *dims,
                                  bool keepdim);
+/* torch.addmm: beta * self + alpha * (mat1 @ mat2), self broadcast to the product's shape. */
+tn_tensor *tn_addmm(const tn_tensor *self, const tn_tensor *mat1, const tn_tensor *mat2, tn_scalar beta,
+                    tn_scalar alpha);
+
+/* ----- torch.nn.functional (nn.c): PyTorch's fused ops, recorded as PyTorch's nodes ----- */
+
+typedef enum tn_reduction { TN_REDUCTION_NONE = 0, TN_REDUCTION_MEAN, TN_REDUCTION_SUM } tn_reduction;
+
+/* F.linear(input, weight, bias) (bias may be NULL). */
+tn_tensor *tn_linear(const tn_tensor *input, const tn_tensor *weight, const tn_tensor *bias);
+/* softmax / log_softmax along dim; dtype UNDEFINED keeps the input's (which must be floating). */
+tn_tensor *tn_softmax(const tn_tensor *t, int64_t dim, tn_dtype dtype);
+tn_tensor *tn_log_softmax(const tn_tensor *t, int64_t dim, tn_dtype dtype);
+tn_tensor *tn_mse_loss(const tn_tensor *input, const tn_tensor *target, tn_reduction reduction);
+/* weight (and pos_weight) NULL for none. */
+tn_tensor *tn_binary_cross_entropy(const tn_tensor *input, const tn_tensor *target, const tn_tensor *weight,
+                                   tn_reduction reduction);
+tn_tensor *tn_binary_cross_entropy_with_logits(const tn_tensor *input, const tn_tensor *target,
+                                               const tn_tensor *weight, const tn_tensor *pos_weight,
+                                               tn_reduction reduction);
+/* input (N, C) or (C,), int64 target (N,) or (); weight (C,) or NULL. */
+tn_tensor *tn_nll_loss(const tn_tensor *input, const tn_tensor *target, const tn_tensor *weight,
+                       tn_reduction reduction, int64_t ignore_index);
 
 /* ----- printing ----- */
 
@@ -492,6 +515,9 @@ typedef struct tn_node tn_node;
 tn_tensor *tn_requires_grad_(tn_tensor *t, bool requires_grad);
 bool tn_requires_grad(const tn_tensor *t); /* t.requires_grad */
 bool tn_is_leaf(const tn_tensor *t);       /* t.is_leaf */
+/* nn.Parameter: a flag on the tensor (not on its views or copies), for printing. */
+int tn_set_parameter(tn_tensor *t, bool is_parameter);
+bool tn_is_parameter(const tn_tensor *t);
 /* t.grad: a new reference, NULL for None. */
 tn_tensor *tn_grad(const tn_tensor *t);
 /* t.grad = g (NULL: None); g must match t's shape and dtype. */
@@ -529,6 +555,13 @@ const char *tn_node_saved_name(const tn_node *n, int32_t i);
 uint64_t tn_node_sequence_nr(const tn_node *n);
 tn_node *tn_node_retain(tn_node *n);
 void tn_node_release(tn_node *n);
+
+/* ------------------------------------------------------------------------------------------ */
+/* threads                                                                                    */
+
+/* Threads the engine splits large element-wise ops and copies among (torch.get_num_threads):
+ * TN_NUM_THREADS if set, else the online CPUs (at most 8). Small tensors always use one. */
+int tn_get_num_threads(void);
 
 #ifdef __cplusplus
 }

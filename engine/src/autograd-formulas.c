@@ -607,7 +607,17 @@ static int einsum_backward(tn_node *n, pool *pp, tn_tensor *g, tn_tensor **sv, t
       int32_t pos = 0;
       for (const char *c = specs[k]; *c; c++, pos++)
         if (!strchr(kept, *c)) TRY(r, tn_unsqueeze(r, pos));
-      TRY(r, tn_expand(r, e->ndim, e->shape));
+    }
+    /* labels summed away, or of size 1 where operand k broadcast them against the others' */
+    /* (sizes larger than the input's are summed back by the engine's validation) */
+    if (r->ndim == e->ndim) {
+      int64_t tgt[TN_MAX_DIMS];
+      bool same = true;
+      for (int32_t d = 0; d < e->ndim; d++) {
+        tgt[d] = r->shape[d] == 1 ? e->shape[d] : r->shape[d];
+        same = same && tgt[d] == r->shape[d];
+      }
+      if (!same) TRY(r, tn_expand(r, e->ndim, tgt));
     }
     out[k] = tn_retain(r);
   }
@@ -968,6 +978,17 @@ int tn__node_apply(tn_node *n, tn_tensor *g, tn_tensor **out) {
   }
   case TN__K_EINSUM:
     if (einsum_backward(n, &P, g, sv, out) < 0) goto fail;
+    break;
+  case TN__K_ADDMM:
+  case TN__K_MSE:
+  case TN__K_BCE:
+  case TN__K_BCE_LOGITS:
+  case TN__K_SOFTMAX:
+  case TN__K_LOG_SOFTMAX:
+  case TN__K_NLL:
+  case TN__K_SOLVE:
+  case TN__K_SVDVALS:
+    if (tn__nn_backward(n, g, sv, out) < 0) goto fail;
     break;
   default:
     tn__errorf(TN_ERROR_RUNTIME, "%s: no backward formula", n->name);

@@ -3,6 +3,7 @@
  * what the backward formula (autograd-formulas.c) needs saved. */
 #include "autograd.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 
 /* ----- recording hooks ----- */
@@ -379,7 +380,150 @@ tn_tensor *tn__ag_cumprod(const tn_tensor *t, int64_t dim, tn_dtype dtype) {
 
 /* ----- linear algebra ----- */
 
+/* A new tensor on t's (contiguous) data with another shape that autodiff does not treat as a view,
+ * recorded as the node `name` (ATen's _unsafe_view, or an in-place squeeze_ on a fresh result). */
+static tn_tensor *alias_as(const tn_tensor *t, int32_t nd, const int64_t *shape, const char *name) {
+  bool w = tn__ag_wants(t, NULL, NULL);
+  int64_t strides[TN_MAX_DIMS];
+  tn__contiguous_strides(nd, shape, strides);
+  tn_tensor *v = tn__new_view(t, nd, shape, strides, t->offset);
+  if (!v) return NULL;
+  tn_release(v->view_base);
+  v->view_base = NULL;
+  if (!w) return v;
+  tn_node *n = node2(TN__K_RESHAPE, name, t, NULL);
+  if (!n) {
+    tn_release(v);
+    return NULL;
+  }
+  return tn__ag_finish(n, v);
+}
+
+/* reshape as ATen's: a view where the strides allow one (the engine's ReshapeAliasBackward0), else
+ * a contiguous clone (CloneBackward0) and an _unsafe_view (UnsafeViewBackward0). */
+static tn_tensor *reshape_aten(const tn_tensor *t, int32_t nd, const int64_t *shape) {
+  bool was = off_begin();
+  tn_tensor *probe = tn_view(t, nd, shape);
+  off_end(was);
+  if (probe) {
+    tn_release(probe);
+    return tn_reshape(t, nd, shape);
+  }
+  tn_error_clear();
+  tn_tensor *c = tn_contiguous(t);
+  if (!c) return NULL;
+  tn_tensor *r = alias_as(c, nd, shape, "UnsafeViewBackward0");
+  tn_release(c);
+  return r;
+}
+
+/* linalg.c's should_fold (PyTorch 1.13's): fold t1's batch into the rows of one mm/mv. */
+static bool matmul_should_fold(const tn_tensor *t1, int32_t dim2) {
+  if (t1->ndim >= 3 && (dim2 == 1 || dim2 == 2)) {
+    if (t1->ndim == 3 && dim2 == 2 && t1->strides[2] != 1 && t1->strides[0] == t1->shape[1] * t1->shape[2])
+      return false;
+    return true;
+  }
+  return false;
+}
+
+/* matmul with autodiff: ATen's _matmul_impl op for op, each op recording its own node, so that the
+ * graph is PyTorch's (UnsafeViewBackward0 over MmBackward0 / MvBackward0 / BmmBackward0, with the
+ * reshapes and expands of the operands). Only reached for shapes other than 1-D/2-D pairs that
+ * tn_matmul sends to dot, mv and mm. */
+static tn_tensor *matmul_composed(const tn_tensor *a, const tn_tensor *b) {
+  int32_t d1 = a->ndim, d2 = b->ndim;
+  tn_tensor *tmp[8] = {0};
+  int nt = 0;
+  tn_tensor *r = NULL;
+#define KEEP(e) (tmp[nt++] = (e))
+  if (d1 == 1 && d2 == 2) {
+    tn_tensor *u = KEEP(tn_unsqueeze(a, 0));
+    tn_tensor *m = u ? KEEP(tn_mm(u, b)) : NULL;
+    if (m) r = alias_as(m, 1, &m->shape[1], "SqueezeBackward3");
+  } else if (matmul_should_fold(a, d2) || matmul_should_fold(b, d1)) {
+    bool transpose = d2 > d1;
+    const tn_tensor *t1 = transpose ? KEEP(tn_transpose(b, -2, -1)) : a;
+    const tn_tensor *t2 = !transpose ? b : d1 == 2 ? KEEP(tn_t(a)) : a;
+    if (!t1 || !t2) goto done;
+    int64_t oshape[TN_MAX_DIMS], folded = 1;
+    int32_t on = t1->ndim - 1;
+    for (int32_t i = 0; i < on; i++) folded *= (oshape[i] = t1->shape[i]);
+    bool matrix = t2->ndim == 2;
+    if (matrix) oshape[on++] = t2->shape[1];
+    int64_t fs[2] = {folded, t1->shape[t1->ndim - 1]};
+    tn_tensor *t1f = KEEP(reshape_aten(t1, 2, fs));
+    if (!t1f) goto done;
+    if (matrix) {
+      tn_tensor *m = KEEP(tn_mm(t1f, t2));
+      tn_tensor *o = m ? KEEP(alias_as(m, on, oshape, "UnsafeViewBackward0")) : NULL;
+      if (!o) goto done;
+      if (transpose) {
+        tn_tensor *ot = KEEP(tn_transpose(o, -2, -1));
+        if (ot) r = tn_contiguous(ot);
+      } else {
+        r = tn_retain(o);
+      }
+    } else {
+      tn_tensor *m = KEEP(tn_mv(t1f, t2));
+      if (m) r = alias_as(m, on, oshape, "UnsafeViewBackward0");
+    }
+  } else {
+    int64_t n = d1 > 1 ? a->shape[d1 - 2] : 1, m1 = a->shape[d1 - 1];
+    int64_t m2 = d2 > 1 ? b->shape[d2 - 2] : b->shape[0], p = d2 > 1 ? b->shape[d2 - 1] : 1;
+    int64_t bshape[TN_MAX_DIMS + 2];
+    int32_t nb;
+    if (tn_broadcast_shapes(d1 > 2 ? d1 - 2 : 0, a->shape, d2 > 2 ? d2 - 2 : 0, b->shape, &nb, bshape) < 0) goto done;
+    int64_t prod = 1;
+    for (int32_t i = 0; i < nb; i++) prod *= bshape[i];
+    int64_t e1[TN_MAX_DIMS + 2], e2[TN_MAX_DIMS + 2], oshape[TN_MAX_DIMS + 2];
+    memcpy(e1, bshape, sizeof(int64_t) * (size_t)nb);
+    memcpy(e2, bshape, sizeof(int64_t) * (size_t)nb);
+    memcpy(oshape, bshape, sizeof(int64_t) * (size_t)nb);
+    e1[nb] = n;
+    e1[nb + 1] = m1;
+    e2[nb] = m2;
+    e2[nb + 1] = p;
+    int32_t on = nb;
+    if (d1 > 1) oshape[on++] = n;
+    if (d2 > 1) oshape[on++] = p;
+    if (nb + 2 > TN_MAX_DIMS) {
+      tn__errorf(TN_ERROR_RUNTIME, "matmul: too many dimensions");
+      goto done;
+    }
+    /* bmm's error for mismatched inner sizes comes before the expands fail */
+    if (m1 != m2) {
+      tn__errorf(TN_ERROR_RUNTIME,
+                 "Expected size for first two dimensions of batch2 tensor to be: [%lld, %lld] but got: [%lld, %lld].",
+                 (long long)prod, (long long)m1, (long long)prod, (long long)m2);
+      goto done;
+    }
+    tn_tensor *x1 = KEEP(tn_expand(a, nb + 2, e1));
+    tn_tensor *x2 = x1 ? KEEP(tn_expand(b, nb + 2, e2)) : NULL;
+    if (!x2) goto done;
+    int64_t r1[3] = {prod, n, m1}, r2[3] = {prod, m2, p};
+    tn_tensor *y1 = KEEP(reshape_aten(x1, 3, r1));
+    tn_tensor *y2 = y1 ? KEEP(reshape_aten(x2, 3, r2)) : NULL;
+    tn_tensor *m = y2 ? KEEP(tn_bmm(y1, y2)) : NULL;
+    if (m) r = alias_as(m, on, oshape, "UnsafeViewBackward0");
+  }
+done:
+  for (int i = 0; i < nt; i++) tn_release(tmp[i]);
+#undef KEEP
+  return r;
+}
+
 tn_tensor *tn__ag_matmul(const char *op, const tn_tensor *a, const tn_tensor *b) {
+  if (!strcmp(op, "matmul")) {
+    /* checks and errors first, from the engine's own matmul */
+    bool was = off_begin();
+    tn_tensor *probe = NULL;
+    int32_t d1 = a->ndim, d2 = b->ndim;
+    if (d1 == 0 || d2 == 0) probe = tn_matmul(a, b);
+    off_end(was);
+    if (d1 == 0 || d2 == 0) return probe;
+    return matmul_composed(a, b);
+  }
   if (!strcmp(op, "outer")) {
     /* PyTorch: a.reshape(-1, 1) * b */
     int64_t shp[2] = {-1, 1};
@@ -653,11 +797,101 @@ int tn__ag_index_put_(tn_tensor *t, int32_t cnt, const tn_index *idx, const tn_t
 
 /* ----- einsum ----- */
 
+/* The equation with every "..." spelled out in letters it does not use (right-aligned, as einsum
+ * broadcasts the ellipsis dims; an implicit output lists them first), so that the backward's
+ * einsums need no ellipsis. false when it cannot (too long, no free letters). */
+static bool einsum_expand_ellipsis(const char *equation, int32_t cnt, tn_tensor *const *operands, char *out,
+                                   size_t outn) {
+  char eq[512];
+  size_t len = 0;
+  for (const char *c = equation; *c; c++)
+    if (*c != ' ') {
+      if (len + 1 >= sizeof eq) return false;
+      eq[len++] = *c;
+    }
+  eq[len] = 0;
+  char *arrow = strstr(eq, "->");
+  const char *rhs = arrow ? arrow + 2 : NULL;
+  if (arrow) *arrow = 0;
+  bool used[128] = {false};
+  int counts[128] = {0};
+  for (const char *c = equation; *c; c++)
+    if ((unsigned char)*c < 128) used[(unsigned char)*c] = true;
+  /* each operand's ellipsis width */
+  int32_t width[64] = {0}, E = 0, k = 0;
+  if (cnt > 64) return false;
+  for (const char *c = eq; k < cnt; k++) {
+    int32_t labels = 0;
+    bool ell = false;
+    for (; *c && *c != ','; c++) {
+      if (*c == '.') {
+        ell = true;
+        continue;
+      }
+      labels++;
+      if ((unsigned char)*c < 128) counts[(unsigned char)*c]++;
+    }
+    if (ell) width[k] = operands[k]->ndim - labels;
+    if (width[k] < 0) return false;
+    if (width[k] > E) E = width[k];
+    if (*c == ',') c++;
+  }
+  char ell[TN_MAX_DIMS + 1];
+  int32_t ne = 0;
+  for (int c = 'A'; c <= 'z' && ne < E; c++)
+    if (isalpha(c) && !used[c]) ell[ne++] = (char)c;
+  if (ne < E) return false;
+  size_t o = 0;
+#define PUT(ch)                                                                                                       \
+  do {                                                                                                                \
+    if (o + 1 >= outn) return false;                                                                                  \
+    out[o++] = (ch);                                                                                                  \
+  } while (0)
+  k = 0;
+  for (const char *c = eq; *c; c++) {
+    if (*c == ',') {
+      k++;
+      PUT(',');
+    } else if (*c == '.') {
+      if (c[1] == '.' && c[2] == '.') {
+        for (int32_t i = E - width[k]; i < E; i++) PUT(ell[i]);
+        c += 2;
+      }
+    } else {
+      PUT(*c);
+    }
+  }
+  PUT('-');
+  PUT('>');
+  if (rhs) {
+    for (const char *c = rhs; *c; c++) {
+      if (*c == '.') {
+        if (c[1] == '.' && c[2] == '.') {
+          for (int32_t i = 0; i < E; i++) PUT(ell[i]);
+          c += 2;
+        }
+      } else {
+        PUT(*c);
+      }
+    }
+  } else {
+    for (int32_t i = 0; i < E; i++) PUT(ell[i]);
+    for (int c = 0; c < 128; c++)
+      if (counts[c] == 1) PUT((char)c);
+  }
+#undef PUT
+  out[o] = 0;
+  return true;
+}
+
 tn_tensor *tn__ag_einsum(const char *equation, int32_t cnt, tn_tensor *const *operands) {
   bool was = off_begin();
   tn_tensor *r = tn_einsum(equation, cnt, operands);
   off_end(was);
   if (!r) return NULL;
+  char expanded[512];
+  if (strchr(equation, '.') && einsum_expand_ellipsis(equation, cnt, operands, expanded, sizeof expanded))
+    equation = expanded;
   /* normalised spec; ellipses, repeated labels (diagonals) and many operands are not differentiated */
   char spec[4 * (TN_MAX_DIMS + 2) + 8];
   size_t len = 0;

@@ -61,6 +61,17 @@ bool tn__ag_requires_grad(const tn_tensor *t) {
 
 bool tn_requires_grad(const tn_tensor *t) { return tn__ag_requires_grad(t); }
 
+int tn_set_parameter(tn_tensor *t, bool is_parameter) {
+  if (!t) return tn__errorf(TN_ERROR_TYPE, "Parameter(): argument 'data' must be Tensor");
+  if (!is_parameter && !t->autograd) return 0;
+  tn_autograd_meta *m = tn__ag_meta(t);
+  if (!m) return -1;
+  m->is_parameter = is_parameter;
+  return 0;
+}
+
+bool tn_is_parameter(const tn_tensor *t) { return t && t->autograd && t->autograd->is_parameter; }
+
 bool tn_is_leaf(const tn_tensor *t) { return !t || !(t->autograd && t->autograd->grad_fn); }
 
 bool tn__ag_wants(const tn_tensor *a, const tn_tensor *b, const tn_tensor *c) {

@@ -41,6 +41,17 @@ typedef enum tn__node_kind {
   TN__K_INDEX_PUT,  /* aux: positions written */
   TN__K_COPYSLICES, /* aux: the view's positions in its base; fn: the in-place op's node */
   TN__K_EINSUM,     /* spec: "ab,bc->ac" without spaces, operands saved */
+  /* nn.c: s0 beta, s1 alpha, i0 mat1/mat2 column-major flags (as MM) */
+  TN__K_ADDMM,
+  /* nn.c's losses and softmaxes: i0 the reduction (softmaxes: the dim); aux/aux2 constants */
+  TN__K_MSE,
+  TN__K_BCE,
+  TN__K_BCE_LOGITS,
+  TN__K_SOFTMAX,
+  TN__K_LOG_SOFTMAX,
+  TN__K_NLL,
+  TN__K_SOLVE,   /* linalg.solve: A and the result saved; i0: B was a (batch of) vector(s) */
+  TN__K_SVDVALS, /* svdvals: aux U, aux2 Vh (reduced), constants */
   TN__K_COUNT
 } tn__node_kind;
 
@@ -109,6 +120,7 @@ struct tn_autograd_meta {
   bool retains_grad;
   bool is_view;
   uint32_t view_version;
+  bool is_parameter; /* nn.Parameter: prints as "Parameter containing:" */
 };
 
 extern void (*tn__autograd_meta_free)(tn_autograd_meta *meta);
@@ -135,6 +147,9 @@ bool tn__ag_grad_off(void);
 /* Grad mode off for the duration of a forward recomputation. */
 static inline bool off_begin(void) { return !tn_set_grad_enabled(false); }
 static inline void off_end(bool was_off) { tn_set_grad_enabled(!was_off); }
+
+/* nn.c's backward formulas (the TN__K_ADDMM.. kinds), with the node's unpacked saved tensors. */
+int tn__nn_backward(tn_node *n, tn_tensor *grad, tn_tensor **saved, tn_tensor **out);
 
 /* The backward formula: gradients for each next edge (NULL where none) from the output's. */
 int tn__node_apply(tn_node *n, tn_tensor *grad, tn_tensor **out);

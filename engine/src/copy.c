@@ -15,36 +15,122 @@ static void convert_loop(void *ctx, int64_t n, char **data, const int64_t *strid
 }
 
 /* A same-dtype copy whose destination runs along one dim and whose source runs along the other
- * (x.t().contiguous()): copy tile by tile, so that both sides stay in cache. */
-#define TN_TILE 32
-#define TN_TRANSPOSE_LOOP(T)                                                                     \
-  for (int64_t i0 = 0; i0 < n1; i0 += TN_TILE)                                                   \
-    for (int64_t j0 = 0; j0 < n0; j0 += TN_TILE) {                                               \
-      int64_t i1 = i0 + TN_TILE < n1 ? i0 + TN_TILE : n1, j1 = j0 + TN_TILE < n0 ? j0 + TN_TILE : n0; \
-      for (int64_t i = i0; i < i1; i++)                                                          \
-        for (int64_t j = j0; j < j1; j++)                                                        \
-          *(T *)(d + i * ds1 + j * ds0) = *(const T *)(sp + i * ss1 + j * ss0);                  \
+ * (x.t().contiguous()). In the iterator's terms dst(i, j) = src(i, j) with dst contiguous along j
+ * (dim 0) and src contiguous along i (dim 1). The work goes in strips of 16 j's (one 64-byte dst
+ * line of floats): each strip reads 16 source rows front to back and writes whole dst lines, so
+ * neither side thrashes the cache even when both strides are large powers of two. Strips are
+ * independent, so the pool's threads share them out. */
+typedef struct transpose_job {
+  char *d;
+  const char *s;
+  int64_t n0, n1, ds1, ss0, es;
+  bool streaming; /* the copy is far larger than the caches */
+} transpose_job;
+
+#define TN_STRIP 16
+
+#define TN_TRANSPOSE_SCALAR(T, I0, I1, J0, J1)                                                      \
+  for (int64_t i = (I0); i < (I1); i++)                                                            \
+    for (int64_t j = (J0); j < (J1); j++)                                                          \
+      memcpy(j_->d + i * j_->ds1 + j * (int64_t)sizeof(T), j_->s + i * (int64_t)sizeof(T) + j * j_->ss0, sizeof(T));
+
+static void transpose_strips_generic(void *ctx, int64_t begin, int64_t end) {
+  const transpose_job *j_ = ctx;
+  int64_t jb = begin * TN_STRIP, je = end * TN_STRIP < j_->n0 ? end * TN_STRIP : j_->n0;
+  for (int64_t i0 = 0; i0 < j_->n1; i0 += 8) {
+    int64_t i1 = i0 + 8 < j_->n1 ? i0 + 8 : j_->n1;
+    for (int64_t j0 = jb; j0 < je; j0 += TN_STRIP) {
+      int64_t j1 = j0 + TN_STRIP < je ? j0 + TN_STRIP : je;
+      switch (j_->es) {
+      case 1: TN_TRANSPOSE_SCALAR(uint8_t, i0, i1, j0, j1) break;
+      case 2: TN_TRANSPOSE_SCALAR(uint16_t, i0, i1, j0, j1) break;
+      case 4: TN_TRANSPOSE_SCALAR(uint32_t, i0, i1, j0, j1) break;
+      default: TN_TRANSPOSE_SCALAR(uint64_t, i0, i1, j0, j1) break;
+      }
     }
+  }
+}
+
+#ifdef TN__HAVE_AVX2_KERNELS
+#include <immintrin.h>
+
+/* 8x8 block of 32-bit elements through registers: eight source rows in, eight dst rows out. */
+__attribute__((target("avx2"))) static inline void transpose8x8_32(char *d, int64_t ds, const char *s, int64_t ss) {
+  __m256 r0 = _mm256_loadu_ps((const float *)(s)), r1 = _mm256_loadu_ps((const float *)(s + ss));
+  __m256 r2 = _mm256_loadu_ps((const float *)(s + 2 * ss)), r3 = _mm256_loadu_ps((const float *)(s + 3 * ss));
+  __m256 r4 = _mm256_loadu_ps((const float *)(s + 4 * ss)), r5 = _mm256_loadu_ps((const float *)(s + 5 * ss));
+  __m256 r6 = _mm256_loadu_ps((const float *)(s + 6 * ss)), r7 = _mm256_loadu_ps((const float *)(s + 7 * ss));
+  __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+  __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+  __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+  __m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+  __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  _mm256_storeu_ps((float *)(d), _mm256_permute2f128_ps(u0, u4, 0x20));
+  _mm256_storeu_ps((float *)(d + ds), _mm256_permute2f128_ps(u1, u5, 0x20));
+  _mm256_storeu_ps((float *)(d + 2 * ds), _mm256_permute2f128_ps(u2, u6, 0x20));
+  _mm256_storeu_ps((float *)(d + 3 * ds), _mm256_permute2f128_ps(u3, u7, 0x20));
+  _mm256_storeu_ps((float *)(d + 4 * ds), _mm256_permute2f128_ps(u0, u4, 0x31));
+  _mm256_storeu_ps((float *)(d + 5 * ds), _mm256_permute2f128_ps(u1, u5, 0x31));
+  _mm256_storeu_ps((float *)(d + 6 * ds), _mm256_permute2f128_ps(u2, u6, 0x31));
+  _mm256_storeu_ps((float *)(d + 7 * ds), _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+__attribute__((target("avx2"))) static void transpose_strips_avx2_32(void *ctx, int64_t begin, int64_t end) {
+  const transpose_job *j_ = ctx;
+  int64_t jb = begin * TN_STRIP, je = end * TN_STRIP < j_->n0 ? end * TN_STRIP : j_->n0;
+  int64_t n1_8 = j_->n1 / 8 * 8;
+  /* Large copies whose dst lines are 64-byte aligned write through a small tile with streaming
+   * stores: whole dst lines, straight to memory, without reading them first. */
+  bool stream = j_->streaming && ((uintptr_t)j_->d % 64) == 0 && j_->ds1 % 64 == 0;
+  for (int64_t j0 = jb; j0 < je; j0 += TN_STRIP) {
+    int64_t j1 = j0 + TN_STRIP < je ? j0 + TN_STRIP : je, j8 = j0 + (j1 - j0) / 8 * 8;
+    if (stream && j1 - j0 == TN_STRIP) {
+      float tile[8 * TN_STRIP] __attribute__((aligned(64)));
+      for (int64_t i0 = 0; i0 < n1_8; i0 += 8) {
+        transpose8x8_32((char *)tile, TN_STRIP * 4, j_->s + i0 * 4 + j0 * j_->ss0, j_->ss0);
+        transpose8x8_32((char *)(tile + 8), TN_STRIP * 4, j_->s + i0 * 4 + (j0 + 8) * j_->ss0, j_->ss0);
+        for (int r = 0; r < 8; r++) {
+          float *dst = (float *)(j_->d + (i0 + r) * j_->ds1 + j0 * 4);
+          _mm256_stream_ps(dst, _mm256_load_ps(tile + r * TN_STRIP));
+          _mm256_stream_ps(dst + 8, _mm256_load_ps(tile + r * TN_STRIP + 8));
+        }
+      }
+      TN_TRANSPOSE_SCALAR(uint32_t, n1_8, j_->n1, j0, j1)
+      continue;
+    }
+    for (int64_t i0 = 0; i0 < n1_8; i0 += 8) {
+      for (int64_t j = j0; j < j8; j += 8)
+        transpose8x8_32(j_->d + i0 * j_->ds1 + j * 4, j_->ds1, j_->s + i0 * 4 + j * j_->ss0, j_->ss0);
+      TN_TRANSPOSE_SCALAR(uint32_t, i0, i0 + 8, j8, j1)
+    }
+    TN_TRANSPOSE_SCALAR(uint32_t, n1_8, j_->n1, j0, j1)
+  }
+  if (stream) _mm_sfence(); /* streaming stores are weakly ordered: publish them */
+}
+#endif
 
 static bool transpose_copy(const tn__iter *it, tn_dtype dd, tn_dtype sd) {
   int64_t es = (int64_t)tn__dtype_traits[dd].size;
   if (dd != sd || it->ndim != 2) return false;
   int64_t n0 = it->shape[0], n1 = it->shape[1];
   int64_t ds0 = it->strides[0][0], ds1 = it->strides[0][1], ss0 = it->strides[1][0], ss1 = it->strides[1][1];
-  /* dst contiguous along dim 0, src along dim 1, and big enough for tiling to matter */
-  if (ds0 != es || ss1 != es || n0 < TN_TILE || n1 < TN_TILE) return false;
-  char *d = it->data[0];
-  const char *sp = it->data[1];
-  switch (es) {
-  case 1: TN_TRANSPOSE_LOOP(uint8_t); return true;
-  case 2: TN_TRANSPOSE_LOOP(uint16_t); return true;
-  case 4: TN_TRANSPOSE_LOOP(uint32_t); return true;
-  case 8: TN_TRANSPOSE_LOOP(uint64_t); return true;
-  default: return false;
-  }
+  /* dst contiguous along dim 0, src along dim 1, and big enough for strips to matter */
+  if (ds0 != es || ss1 != es || n0 < TN_STRIP || n1 < 8) return false;
+  transpose_job job = {it->data[0], it->data[1], n0, n1, ds1, ss0, es, n0 * n1 * es >= ((int64_t)8 << 20)};
+  int64_t strips = (n0 + TN_STRIP - 1) / TN_STRIP;
+  tn__range_fn fn = transpose_strips_generic;
+#ifdef TN__HAVE_AVX2_KERNELS
+  if (es == 4 && tn__cpu_avx2()) fn = transpose_strips_avx2_32;
+#endif
+  /* a strip holds 16 * n1 elements: thread when the whole copy is large */
+  int64_t grain = TN__PARALLEL_MIN / (TN_STRIP * n1) + 1;
+  tn__parallel_for(strips, grain, fn, &job);
+  return true;
 }
-#undef TN_TRANSPOSE_LOOP
-#undef TN_TILE
+#undef TN_TRANSPOSE_SCALAR
 
 /* Lowest and one-past-highest byte a tensor touches in its storage. */
 static void byte_extent(const tn_tensor *t, int64_t *lo, int64_t *hi) {
@@ -97,6 +183,29 @@ mismatch:;
                     LIST(buf, dst->ndim, dst->shape), LIST(buf2, n, shape));
 }
 
+/* Large copies are split among the pool's threads (disjoint destination pieces). */
+typedef struct contig_job {
+  char *d;
+  const char *s;
+  tn_dtype dd, sd;
+} contig_job;
+
+static void contig_range(void *ctx, int64_t b, int64_t e) {
+  const contig_job *j = ctx;
+  int64_t ds = (int64_t)tn__dtype_traits[j->dd].size, ss = (int64_t)tn__dtype_traits[j->sd].size;
+  tn__convert(j->d + b * ds, j->dd, ds, j->s + b * ss, j->sd, ss, e - b);
+}
+
+typedef struct iter_job {
+  const tn__iter *it;
+  convert_ctx c;
+} iter_job;
+
+static void iter_range(void *ctx, int64_t b, int64_t e) {
+  iter_job *j = ctx;
+  tn__iter_run_range(j->it, convert_loop, &j->c, b, e);
+}
+
 /* The copy itself, without checks or version bumps. */
 int tn__copy_raw(tn_tensor *dst, const tn_tensor *src) {
   if (dst->numel == 0) return 0;
@@ -117,15 +226,15 @@ int tn__copy_raw(tn_tensor *dst, const tn_tensor *src) {
     }
   }
   if (tn_is_contiguous(dst) && tn_is_contiguous(src) && dst->numel == src->numel) {
-    size_t esize = tn__dtype_traits[dst->dtype].size, ssize = tn__dtype_traits[src->dtype].size;
-    tn__convert(tn__data(dst), dst->dtype, (int64_t)esize, tn__data(src), src->dtype, (int64_t)ssize, dst->numel);
+    contig_job j = {tn__data(dst), tn__data(src), dst->dtype, src->dtype};
+    tn__parallel_for(dst->numel, TN__PARALLEL_MIN, contig_range, &j);
   } else {
     const tn_tensor *ops[2] = {dst, src};
     tn__iter it;
     tn__iter_init(&it, dst->ndim, dst->shape, 2, ops);
     if (!transpose_copy(&it, dst->dtype, src->dtype)) {
-      convert_ctx c = {dst->dtype, src->dtype};
-      tn__iter_run(&it, convert_loop, &c);
+      iter_job j = {&it, {dst->dtype, src->dtype}};
+      tn__parallel_for(it.numel, TN__PARALLEL_MIN, iter_range, &j);
     }
   }
   tn_release(tmp);

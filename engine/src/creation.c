@@ -279,7 +279,7 @@ tn_tensor *tn_wrap_scalar(tn_scalar s) {
 tn_tensor *tn_from_blob(void *data, int32_t ndim, const int64_t *shape, const int64_t *strides, tn_dtype dtype,
                         void (*free_fn)(void *ctx), void *free_ctx) {
   if (tn__check_shape(ndim, shape) < 0) return NULL;
-  tn_tensor *t = calloc(1, sizeof *t);
+  tn_tensor *t = tn__header_new();
   tn_storage *s = malloc(sizeof *s);
   if (!t || !s) {
     free(t);

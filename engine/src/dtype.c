@@ -113,6 +113,8 @@ static void update_state(tn_dtype state[3], const tn_tensor *t) {
 }
 
 tn_dtype tn_result_type(const tn_tensor *a, const tn_tensor *b) {
+  /* the common case (two tensors of one dtype, no Python numbers): every category combines to it */
+  if (a && b && a->dtype == b->dtype && !a->wrapped_number && !b->wrapped_number) return a->dtype;
   tn_dtype state[3] = {TN_DTYPE_UNDEFINED, TN_DTYPE_UNDEFINED, TN_DTYPE_UNDEFINED};
   if (a) update_state(state, a);
   if (b) update_state(state, b);
@@ -212,7 +214,8 @@ float tn_half_to_float(uint16_t h) {
   if (e == 0) {
     v = ldexpf((float)m, -24);
   } else if (e == 31) {
-    uint32_t bits = sign | 0x7f800000u | (m << 13);
+    /* a NaN comes out quiet, as c10 (and F16C) widen it */
+    uint32_t bits = sign | 0x7f800000u | (m << 13) | (m ? 0x400000u : 0u);
     memcpy(&v, &bits, 4);
     return v;
   } else {
@@ -356,8 +359,57 @@ tn_scalar tn__load_scalar(const void *p, tn_dtype d) {
   for (int64_t i = 0; i < n; i++)                                                                \
     *(T *)((char *)dst + i * dst_stride) = *(const T *)((const char *)src + i * src_stride);
 
+#ifdef TN__HAVE_AVX2_KERNELS
+#include <immintrin.h>
+/* Contiguous float32 <-> float16/bfloat16 with F16C and AVX2: the same roundings as the scalar
+ * code (nearest even; NaN to c10's quiet NaN; float16 NaNs widen to quiet NaNs). */
+__attribute__((target("avx2,f16c"))) static int64_t convert_avx2(void *dst, tn_dtype dd, const void *src, tn_dtype sd,
+                                                                   int64_t n) {
+  int64_t k = 0;
+  if (dd == TN_DTYPE_FLOAT32 && sd == TN_DTYPE_FLOAT16) {
+    for (; k + 8 <= n; k += 8)
+      _mm256_storeu_ps((float *)dst + k, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)((const uint16_t *)src + k))));
+  } else if (dd == TN_DTYPE_FLOAT32 && sd == TN_DTYPE_BFLOAT16) {
+    for (; k + 8 <= n; k += 8) {
+      __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)((const uint16_t *)src + k)));
+      _mm256_storeu_ps((float *)dst + k, _mm256_castsi256_ps(_mm256_slli_epi32(w, 16)));
+    }
+  } else if (dd == TN_DTYPE_FLOAT16 && sd == TN_DTYPE_FLOAT32) {
+    for (; k + 8 <= n; k += 8) {
+      __m256 v = _mm256_loadu_ps((const float *)src + k);
+      __m128i h = _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);
+      __m128i isnan = _mm_cmpgt_epi16(_mm_and_si128(h, _mm_set1_epi16(0x7fff)), _mm_set1_epi16(0x7c00));
+      __m128i fixed = _mm_or_si128(_mm_and_si128(h, _mm_set1_epi16((short)0x8000)), _mm_set1_epi16(0x7e00));
+      _mm_storeu_si128((__m128i *)((uint16_t *)dst + k), _mm_blendv_epi8(h, fixed, isnan));
+    }
+  } else if (dd == TN_DTYPE_BFLOAT16 && sd == TN_DTYPE_FLOAT32) {
+    for (; k + 8 <= n; k += 8) {
+      __m256 v = _mm256_loadu_ps((const float *)src + k);
+      __m256i u = _mm256_castps_si256(v);
+      __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));
+      __m256i t = _mm256_srli_epi32(_mm256_add_epi32(u, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff))), 16);
+      t = _mm256_blendv_epi8(t, _mm256_set1_epi32(0x7fc0), _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q)));
+      __m256i p = _mm256_permute4x64_epi64(_mm256_packus_epi32(t, t), 0x08);
+      _mm_storeu_si128((__m128i *)((uint16_t *)dst + k), _mm256_castsi256_si128(p));
+    }
+  }
+  return k;
+}
+#endif
+
 void tn__convert(void *dst, tn_dtype dd, int64_t dst_stride, const void *src, tn_dtype sd, int64_t src_stride,
                  int64_t n) {
+#ifdef TN__HAVE_AVX2_KERNELS
+  if (dd != sd && dst_stride == (int64_t)tn__dtype_traits[dd].size && src_stride == (int64_t)tn__dtype_traits[sd].size &&
+      n >= 8 && tn__cpu_avx2()) {
+    int64_t k = convert_avx2(dst, dd, src, sd, n);
+    if (k) {
+      dst = (char *)dst + k * dst_stride;
+      src = (const char *)src + k * src_stride;
+      n -= k;
+    }
+  }
+#endif
   if (dd == sd) {
     size_t size = tn__dtype_traits[dd].size;
     if (dst_stride == (int64_t)size && src_stride == (int64_t)size) {

@@ -8,6 +8,16 @@
  * per op unless PyTorch's arithmetic rounds step by step (noted where it does). */
 #include "tn-internal.h"
 
+/* Built twice: here for any CPU, and by elementwise-kernels-avx2.c for AVX2+FMA+F16C (same code,
+ * vectorised by the compiler, 16-bit conversions through F16C and AVX2 integer ops). Element-wise
+ * results do not depend on vector width, so both builds agree bit for bit. */
+#ifdef TN_EW_AVX2
+#include <immintrin.h>
+#define TN_EW_TABLE(name) name##_avx2
+#else
+#define TN_EW_TABLE(name) name
+#endif
+
 typedef tn__ew_ctx kctx;
 
 /* ----- float16 / bfloat16 <-> float32, inline (c10's bit-exact algorithms: round to nearest even,
@@ -188,19 +198,26 @@ static inline double sigmoid_d(double x) {
   double e = exp(x);
   return e / (1.0 + e);
 }
-/* float32 through double: a correctly rounded result but for rare double-rounding ties. */
-static inline float sigmoid_f(float x) { return (float)sigmoid_d((double)x); }
+/* float32 through double: a correctly rounded result but for rare double-rounding ties. Below
+ * -88.72 PyTorch's float kernel, 1 / (1 + exp(-x)), overflows exp and gives exactly 0 (not a
+ * denormal): the lecture's sigmoid(-100) -> 0 -> BCE's clamped log(0) = -100 relies on it. */
+static inline float sigmoid_f(float x) {
+  if (x < -88.0f && isinf(expf(-x))) return 0.0f;
+  return (float)sigmoid_d((double)x);
+}
 
 /* ----- loops ----- */
 
 #define BLK 256
 
 /* Widen m 16-bit values (byte stride st; 0 for a broadcast scalar) into a float block. */
-#define DEF_LOAD(LOAD)                                                                            \
+#define DEF_LOAD(LOAD, VEC)                                                                       \
   static inline void load_##LOAD(float *dst, const char *p, int64_t st, int64_t m) {             \
     if (st == 2) {                                                                               \
       const uint16_t *q = (const uint16_t *)p;                                                   \
-      for (int64_t k = 0; k < m; k++) dst[k] = LOAD(q[k]);                                       \
+      int64_t k = 0;                                                                             \
+      VEC                                                                                        \
+      for (; k < m; k++) dst[k] = LOAD(q[k]);                                                    \
     } else if (st == 0) {                                                                        \
       float v = LOAD(*(const uint16_t *)p);                                                      \
       for (int64_t k = 0; k < m; k++) dst[k] = v;                                                \
@@ -208,8 +225,63 @@ static inline float sigmoid_f(float x) { return (float)sigmoid_d((double)x); }
       for (int64_t k = 0; k < m; k++) dst[k] = LOAD(*(const uint16_t *)(p + k * st));           \
     }                                                                                            \
   }
-DEF_LOAD(h2f)
-DEF_LOAD(bf2f)
+
+/* Narrow a float block to 16 bits, rounding to nearest even (NaN becomes c10's quiet NaN). */
+#define DEF_STORE(STORE, VEC)                                                                     \
+  static inline void store_##STORE(uint16_t *o, const float *r, int64_t m) {                     \
+    int64_t k = 0;                                                                               \
+    VEC                                                                                          \
+    for (; k < m; k++) o[k] = STORE(r[k]);                                                       \
+  }
+
+#ifdef TN_EW_AVX2
+/* F16C converts exactly as c10 does, except that a NaN keeps (part of) its payload: c10 makes
+ * every NaN 0x7e00 with its sign, so NaN lanes are patched. */
+#define VEC_LOAD_H                                                                                \
+  for (; k + 8 <= m; k += 8) _mm256_storeu_ps(dst + k, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(q + k))));
+#define VEC_LOAD_BF                                                                               \
+  for (; k + 8 <= m; k += 8) {                                                                   \
+    __m256i w = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)(q + k)));                 \
+    _mm256_storeu_ps(dst + k, _mm256_castsi256_ps(_mm256_slli_epi32(w, 16)));                    \
+  }
+#define VEC_STORE_H                                                                               \
+  for (; k + 8 <= m; k += 8) {                                                                   \
+    __m256 v = _mm256_loadu_ps(r + k);                                                           \
+    __m128i h = _mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT);                                   \
+    __m128i isnan = _mm_cmpgt_epi16(_mm_and_si128(h, _mm_set1_epi16(0x7fff)), _mm_set1_epi16(0x7c00)); \
+    __m128i fixed = _mm_or_si128(_mm_and_si128(h, _mm_set1_epi16((short)0x8000)), _mm_set1_epi16(0x7e00)); \
+    _mm_storeu_si128((__m128i *)(o + k), _mm_blendv_epi8(h, fixed, isnan));                     \
+  }
+#define VEC_STORE_BF                                                                              \
+  for (; k + 8 <= m; k += 8) {                                                                   \
+    __m256 v = _mm256_loadu_ps(r + k);                                                           \
+    __m256i u = _mm256_castps_si256(v);                                                          \
+    __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(u, 16), _mm256_set1_epi32(1));             \
+    __m256i t = _mm256_srli_epi32(_mm256_add_epi32(u, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff))), 16); \
+    __m256i nan = _mm256_castps_si256(_mm256_cmp_ps(v, v, _CMP_UNORD_Q));                        \
+    t = _mm256_blendv_epi8(t, _mm256_set1_epi32(0x7fc0), nan);                                   \
+    __m256i p = _mm256_packus_epi32(t, t);                                                       \
+    p = _mm256_permute4x64_epi64(p, 0x08);                                                       \
+    _mm_storeu_si128((__m128i *)(o + k), _mm256_castsi256_si128(p));                             \
+  }
+#else
+#define VEC_LOAD_H
+#define VEC_LOAD_BF
+#define VEC_STORE_H
+#define VEC_STORE_BF
+#endif
+DEF_LOAD(h2f, VEC_LOAD_H)
+DEF_LOAD(bf2f, VEC_LOAD_BF)
+DEF_STORE(f2h, VEC_STORE_H)
+DEF_STORE(f2bf, VEC_STORE_BF)
+
+/* Which reduced-type stores round a float block (the others store bools element by element). */
+#define BLOCK_ST_H 1
+#define BLOCK_ST_BF 1
+#define BLOCK_ST_B 0
+#define STBLK_ST_H(o, r, m) store_f2h((uint16_t *)(o), (r), (m))
+#define STBLK_ST_BF(o, r, m) store_f2bf((uint16_t *)(o), (r), (m))
+#define STBLK_ST_B(o, r, m) ((void)(o), (void)(r), (void)(m))
 
 /* Binary loop with contiguous, tensor-scalar and scalar-tensor fast paths. */
 #define BIN_LOOP(NAME, TI, TO, EXPR)                                                             \
@@ -263,7 +335,14 @@ DEF_LOAD(bf2f)
       char *po = data[0] + i0 * s[0];                                                            \
       load_##LOAD(xa, pa, s[1], m);                                                              \
       load_##LOAD(xb, pb, s[2], m);                                                              \
-      if (s[0] == (int64_t)sizeof(TO)) {                                                         \
+      if (s[0] == (int64_t)sizeof(TO) && BLOCK_##STORE) {                                        \
+        float r_[BLK];                                                                           \
+        for (int64_t k = 0; k < m; k++) {                                                        \
+          float a = xa[k], b = xb[k];                                                            \
+          r_[k] = (FEXPR);                                                                       \
+        }                                                                                        \
+        STBLK_##STORE(po, r_, m);                                                                \
+      } else if (s[0] == (int64_t)sizeof(TO)) {                                                  \
         TO *o = (TO *)po;                                                                        \
         for (int64_t k = 0; k < m; k++) {                                                        \
           float a = xa[k], b = xb[k];                                                            \
@@ -309,7 +388,14 @@ DEF_LOAD(bf2f)
       const char *pa = data[1] + i0 * s[1];                                                      \
       char *po = data[0] + i0 * s[0];                                                            \
       load_##LOAD(xa, pa, s[1], m);                                                              \
-      if (s[0] == (int64_t)sizeof(TO)) {                                                         \
+      if (s[0] == (int64_t)sizeof(TO) && BLOCK_##STORE) {                                        \
+        float r_[BLK];                                                                           \
+        for (int64_t k = 0; k < m; k++) {                                                        \
+          float a = xa[k];                                                                       \
+          r_[k] = (FEXPR);                                                                       \
+        }                                                                                        \
+        STBLK_##STORE(po, r_, m);                                                                \
+      } else if (s[0] == (int64_t)sizeof(TO)) {                                                  \
         TO *o = (TO *)po;                                                                        \
         for (int64_t k = 0; k < m; k++) {                                                        \
           float a = xa[k];                                                                       \
@@ -493,7 +579,7 @@ BIN_FLTS_B(lxor, F_LXOR)
   { NULL, NULL, NULL, NULL, NULL, NULL, bin_##op##_f16, bin_##op##_bf16, bin_##op##_f32, bin_##op##_f64 }
 
 /* NULL: PyTorch 1.13 has no CPU kernel for that dtype ("... not implemented for 'Bool'"). */
-const tn__loop_fn tn__ew_binary[TN__EW_BINARY_COUNT][TN_DTYPE_COUNT] = {
+const tn__loop_fn TN_EW_TABLE(tn__ew_binary)[TN__EW_BINARY_COUNT][TN_DTYPE_COUNT] = {
     [TN_BINARY_ADD] = ROW_BOOLNUM(add),
     [TN_BINARY_SUB] = ROW_NUM(sub),
     [TN_BINARY_MUL] = ROW_BOOLNUM(mul),
@@ -519,6 +605,7 @@ const tn__loop_fn tn__ew_binary[TN__EW_BINARY_COUNT][TN_DTYPE_COUNT] = {
     [TN__EW_ADD_ALPHA] = ROW_BOOLNUM(adda),
 };
 
+#ifndef TN_EW_AVX2
 /* The dispatch name in "\"NAME\" not implemented for 'Bool'". */
 const char *const tn__ew_binary_kernel_name[TN__EW_BINARY_COUNT] = {
     [TN_BINARY_ADD] = "add_cpu", [TN_BINARY_SUB] = "sub_cpu", [TN_BINARY_MUL] = "mul_cpu",
@@ -531,6 +618,7 @@ const char *const tn__ew_binary_kernel_name[TN__EW_BINARY_COUNT] = {
     [TN_BINARY_BITWISE_OR] = "bitwise_or_cpu", [TN_BINARY_BITWISE_XOR] = "bitwise_xor_cpu",
     [TN_BINARY_ATAN2] = "atan2_cpu", [TN__EW_ADD_ALPHA] = "add_cpu",
 };
+#endif
 
 /* ----- unary kernels ----- */
 
@@ -677,7 +765,7 @@ UN_LOOP(un_bnot_b, uint8_t, uint8_t, !a)
 #define UROW_F4(op) un_##op##_f16, un_##op##_bf16, un_##op##_f32, un_##op##_f64
 #define UROW_NOINT NULL, NULL, NULL, NULL, NULL
 
-const tn__loop_fn tn__ew_unary[TN__EW_UNARY_COUNT][TN_DTYPE_COUNT] = {
+const tn__loop_fn TN_EW_TABLE(tn__ew_unary)[TN__EW_UNARY_COUNT][TN_DTYPE_COUNT] = {
     [TN_UNARY_NEG] = {NULL, UROW_INT(neg), UROW_F4(neg)},
     [TN_UNARY_ABS] = {NULL, UROW_INT(abs), UROW_F4(abs)},
     [TN_UNARY_EXP] = {NULL, UROW_NOINT, UROW_F3(exp)},
@@ -713,6 +801,7 @@ const tn__loop_fn tn__ew_unary[TN__EW_UNARY_COUNT][TN_DTYPE_COUNT] = {
     [TN__EW_CLAMPMAX] = {NULL, UROW_INT(clampmax), UROW_F3(clampmax)},
 };
 
+#ifndef TN_EW_AVX2
 const char *const tn__ew_unary_kernel_name[TN__EW_UNARY_COUNT] = {
     [TN_UNARY_NEG] = "neg_cpu", [TN_UNARY_ABS] = "abs_cpu", [TN_UNARY_EXP] = "exp_vml_cpu",
     [TN_UNARY_LOG] = "log_vml_cpu", [TN_UNARY_LOG1P] = "log1p_vml_cpu", [TN_UNARY_EXPM1] = "expm1_vml_cpu",
@@ -726,6 +815,7 @@ const char *const tn__ew_unary_kernel_name[TN__EW_UNARY_COUNT] = {
     [TN__EW_IDENTITY] = "copy_", [TN__EW_CUBE] = "pow", [TN__EW_INVSQ] = "pow", [TN__EW_POWS] = "pow",
     [TN__EW_CLAMP] = "clamp_scalar_cpu", [TN__EW_CLAMPMIN] = "clamp_min_cpu", [TN__EW_CLAMPMAX] = "clamp_max_scalar_cpu",
 };
+#endif
 
 /* where: a byte copy chosen by the condition, per element size */
 #define WHERE_LOOP(NAME, T)                                                                      \
@@ -741,4 +831,4 @@ WHERE_LOOP(where_2, uint16_t)
 WHERE_LOOP(where_4, uint32_t)
 WHERE_LOOP(where_8, uint64_t)
 
-const tn__loop_fn tn__ew_where[9] = {NULL, where_1, where_2, NULL, where_4, NULL, NULL, NULL, where_8};
+const tn__loop_fn TN_EW_TABLE(tn__ew_where)[9] = {NULL, where_1, where_2, NULL, where_4, NULL, NULL, NULL, where_8};

@@ -15,6 +15,7 @@
 #include "tn-internal.h"
 
 #include <float.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -41,6 +42,27 @@ const char *tn_unary_op_name(tn_unary_op op) {
 }
 
 static inline bool is_float(tn_dtype d) { return tn__dtype_traits[d].is_floating; }
+
+/* ----- kernel choice: the AVX2 build of the loops where the CPU has it ----- */
+
+static inline tn__loop_fn ew_binary(int op, tn_dtype d) {
+#ifdef TN__HAVE_AVX2_KERNELS
+  if (tn__cpu_avx2()) return tn__ew_binary_avx2[op][d];
+#endif
+  return tn__ew_binary[op][d];
+}
+static inline tn__loop_fn ew_unary(int op, tn_dtype d) {
+#ifdef TN__HAVE_AVX2_KERNELS
+  if (tn__cpu_avx2()) return tn__ew_unary_avx2[op][d];
+#endif
+  return tn__ew_unary[op][d];
+}
+static inline tn__loop_fn ew_where(size_t esize) {
+#ifdef TN__HAVE_AVX2_KERNELS
+  if (tn__cpu_avx2()) return tn__ew_where_avx2[esize];
+#endif
+  return tn__ew_where[esize];
+}
 
 /* ----- scalar helpers ----- */
 
@@ -140,12 +162,12 @@ static tn_tensor *alloc_output(int32_t ndim, const int64_t *shape, tn_dtype dtyp
   if (has_scalars && has_tensors) all_same = false;
   if (all_same) {
     bool contig = true, cl = true, dense = true;
+    for (int k = 0; k < nin && contig; k++) contig = tn_is_contiguous(ins[k]);
+    if (contig) return tn__new(ndim, shape, dtype);
     for (int k = 0; k < nin; k++) {
-      contig = contig && tn_is_contiguous(ins[k]);
       cl = cl && is_channels_last(ins[k]);
       dense = dense && tn__non_overlapping_and_dense(ins[k]);
     }
-    if (contig) return tn__new(ndim, shape, dtype);
     if (cl) {
       int64_t st[4];
       st[1] = 1;
@@ -265,6 +287,66 @@ static tn_tensor *as_dtype(const tn_tensor *t, tn_dtype d) {
   return r;
 }
 
+/* Large element-wise work is split among the pool's threads: each piece gets its own copy of the
+ * kernel context (only the integer division-by-zero flag is written), merged afterwards. */
+typedef struct par_ew {
+  const tn__iter *it;
+  tn__loop_fn fn;
+  const kctx *ctx;
+  atomic_bool zero_div;
+} par_ew;
+
+static void par_ew_range(void *p_, int64_t begin, int64_t end) {
+  par_ew *p = p_;
+  kctx local = *p->ctx;
+  tn__iter_run_range(p->it, p->fn, &local, begin, end);
+  if (local.zero_div) atomic_store(&p->zero_div, true);
+}
+
+static void run_iter(const tn__iter *it, tn__loop_fn fn, kctx *ctx) {
+  if (it->numel >= TN__PARALLEL_MIN) {
+    par_ew p = {it, fn, ctx, false};
+    tn__parallel_for(it->numel, TN__PARALLEL_MIN / 2, par_ew_range, &p);
+    if (atomic_load(&p.zero_div)) ctx->zero_div = true;
+  } else {
+    tn__iter_run(it, fn, ctx);
+  }
+}
+
+/* The common case of small tensors, without TensorIterator's layout work: no `self`, every input
+ * contiguous with the output's shape (the output is then contiguous too, as alloc_output would
+ * make it). Returns NULL with *handled false when it does not apply. */
+static tn_tensor *run_kernel_fast(tn__loop_fn fn, kctx *ctx, tn_dtype kdtype, int32_t ndim, const int64_t *shape,
+                                  int nin, const tn_tensor *const *ins, bool *handled) {
+  *handled = false;
+  for (int k = 0; k < nin; k++) {
+    const tn_tensor *t = ins[k];
+    if (t->ndim != ndim || !tn_is_contiguous(t)) return NULL;
+    for (int32_t d = 0; d < ndim; d++)
+      if (t->shape[d] != shape[d]) return NULL;
+  }
+  if (ins[0]->numel >= TN__PARALLEL_MIN) return NULL; /* the general path threads it */
+  *handled = true;
+  tn_tensor *out = tn__new(ndim, shape, kdtype);
+  if (!out) return NULL;
+  if (out->numel > 0) {
+    char *data[TN__ITER_MAX_OPS];
+    int64_t strides[TN__ITER_MAX_OPS];
+    data[0] = tn__data(out);
+    strides[0] = (int64_t)tn__dtype_traits[kdtype].size;
+    for (int k = 0; k < nin; k++) {
+      data[k + 1] = tn__data(ins[k]);
+      strides[k + 1] = (int64_t)tn__dtype_traits[ins[k]->dtype].size;
+    }
+    fn(ctx, out->numel, data, strides);
+  }
+  if (ctx->zero_div) {
+    tn_release(out);
+    return tn__error(TN_ERROR_RUNTIME, "ZeroDivisionError");
+  }
+  return out;
+}
+
 /* Runs fn over (out, ins...) where out has the iteration shape. When `self` is given, the result
  * goes there: directly if it has the kernel's dtype and no harmful overlap, else through a
  * temporary and a converting copy. Returns the output (new reference) or NULL. */
@@ -272,6 +354,11 @@ static tn_tensor *run_kernel(tn__loop_fn fn, kctx *ctx, tn_dtype kdtype, int32_t
                              int nin, const tn_tensor *const *ins, tn_tensor *self) {
   tn_tensor *out;
   bool temp = false;
+  if (!self) {
+    bool handled;
+    out = run_kernel_fast(fn, ctx, kdtype, ndim, shape, nin, ins, &handled);
+    if (handled) return out;
+  }
   if (self) {
     temp = self->dtype != kdtype;
     for (int k = 0; k < nin && !temp; k++) temp = needs_temp(self, ins[k]);
@@ -293,7 +380,7 @@ static tn_tensor *run_kernel(tn__loop_fn fn, kctx *ctx, tn_dtype kdtype, int32_t
   if (out->numel > 0) {
     tn__iter it;
     tn__iter_init(&it, ndim, shape, nin + 1, ops);
-    tn__iter_run(&it, fn, ctx);
+    run_iter(&it, fn, ctx);
   }
   if (ctx->zero_div) {
     tn_release(out);
@@ -360,7 +447,7 @@ static tn_tensor *binary_impl(int op, const tn_tensor *a, const tn_tensor *b, tn
   if (op == TN_BINARY_POW && b->wrapped_number && !is_float(common) &&
       check_scalar_fits(tn__load_scalar(tn__data(b), b->dtype), common) < 0)
     return NULL; /* the exponent is converted with Scalar::to<T>() */
-  tn__loop_fn fn = tn__ew_binary[op][common];
+  tn__loop_fn fn = ew_binary(op, common);
   /* pow(tensor, python number) with a floating result: PyTorch's scalar-exponent kernels */
   if (op == TN_BINARY_POW && b->wrapped_number && is_float(common)) {
     tn_scalar e = tn__load_scalar(tn__data(b), b->dtype);
@@ -508,7 +595,7 @@ tn_tensor *tn_div(const tn_tensor *a, const tn_tensor *b) { return tn_binary(TN_
 
 /* Runs a unary kernel on `a` (already in the kernel's dtype), into self or a new tensor. */
 static tn_tensor *unary_kernel(int uop, const tn_tensor *a, tn_tensor *self, kctx *ctx, tn_dtype out_dtype) {
-  tn__loop_fn fn = tn__ew_unary[uop][a->dtype];
+  tn__loop_fn fn = ew_unary(uop, a->dtype);
   if (!fn) return not_implemented(tn__ew_unary_kernel_name[uop], a->dtype), NULL;
   const tn_tensor *ins[1] = {a};
   return run_kernel(fn, ctx, out_dtype, a->ndim, a->shape, 1, ins, self);
@@ -651,7 +738,7 @@ tn_tensor *tn_where(const tn_tensor *cond, const tn_tensor *a, const tn_tensor *
   if (ac && bc) {
     const tn_tensor *ins[3] = {cond, ac, bc};
     kctx ctx = {0};
-    r = run_kernel(tn__ew_where[tn__dtype_traits[rt].size], &ctx, rt, ndim, shape, 3, ins, NULL);
+    r = run_kernel(ew_where(tn__dtype_traits[rt].size), &ctx, rt, ndim, shape, 3, ins, NULL);
   }
   tn_release(ac);
   tn_release(bc);

@@ -166,8 +166,10 @@ static bool bf16_transa(int64_t M, int64_t N, int64_t K, mat_ref a, mat_ref b) {
 }
 
 /* C = A @ B for one matrix. Returns -1 only when a temporary cannot be allocated. */
+/* gemv: a matrix-vector product (mv, matmul folded into mv) goes through BLAS gemv as PyTorch's
+ * addmv does; mm with one column stays a gemm, as in PyTorch (gemv sums in another order). */
 static int gemm(tn_dtype dt, int64_t M, int64_t N, int64_t K, mat_ref a, mat_ref b, char *c, int64_t rsc,
-                bool bf16_float_acc) {
+                bool bf16_float_acc, bool gemv) {
   if (M == 0 || N == 0) return 0;
   size_t esize = tn__dtype_traits[dt].size;
   if (K == 0) {
@@ -210,7 +212,7 @@ static int gemm(tn_dtype dt, int64_t M, int64_t N, int64_t K, mat_ref a, mat_ref
     ldb = N;
   }
   /* A vector times a matrix or a matrix times a vector: gemv is faster than a gemm with N == 1. */
-  if (N == 1 && b.cs != 0) {
+  if (gemv && N == 1 && b.cs != 0) {
     int64_t incx = tb == 0 ? ldb : 1;
     if (K == 1) incx = 1;
     if (f32)
@@ -240,8 +242,20 @@ static int gemm(tn_dtype dt, int64_t M, int64_t N, int64_t K, mat_ref a, mat_ref
 /* bf16 rules: which of PyTorch's kernels the product would go through (see gemm_bf16). */
 enum { BF16_SEQ = 0, BF16_MM = 1, BF16_BMM = 2, BF16_FLOAT = 3 };
 
+#define SMALL_MM(T)                                                                                            \
+  do {                                                                                                         \
+    const T *A_ = (const T *)a.p, *B_ = (const T *)b.p;                                                        \
+    T *C_ = (T *)cn;                                                                                           \
+    for (int64_t i = 0; i < M; i++)                                                                            \
+      for (int64_t j = 0; j < N; j++) {                                                                        \
+        T acc = 0;                                                                                             \
+        for (int64_t k = 0; k < K; k++) acc += A_[i * a.rs + k * a.cs] * B_[k * b.rs + j * b.cs];             \
+        C_[i * N + j] = acc;                                                                                   \
+      }                                                                                                        \
+  } while (0)
+
 static int bgemm(tn_dtype dt, int32_t nb, const int64_t *bshape, const int64_t *as, const int64_t *bs, int64_t M,
-                 int64_t N, int64_t K, mat_ref a, mat_ref b, char *c, int bf16_rule) {
+                 int64_t N, int64_t K, mat_ref a, mat_ref b, char *c, int bf16_rule, bool gemv) {
   /* bmm takes a plain loop (sequential bfloat16 sums) below 400 multiply-adds per matrix */
   bool facc = dt == TN_DTYPE_BFLOAT16 &&
               (bf16_rule == BF16_FLOAT || (bf16_rule != BF16_SEQ && !(bf16_rule == BF16_BMM && K * M * N < 400) &&
@@ -258,13 +272,24 @@ static int bgemm(tn_dtype dt, int32_t nb, const int64_t *bshape, const int64_t *
     if (bs[d] != 0 || as[d] != expect) fold = false;
     expect *= bshape[d];
   }
-  if (fold) return gemm(dt, M * nbatch, N, K, a, b, c, N, facc);
+  /* bmm below 400 multiply-adds per matrix is ATen's plain loop (baddbmm_cpu_kernel): one running
+   * sum per element, in k order, rounded after each multiply and add */
+  bool naive = bf16_rule == BF16_BMM && K * M * N < 400 && (dt == TN_DTYPE_FLOAT32 || dt == TN_DTYPE_FLOAT64);
+  if (fold && !naive) return gemm(dt, M * nbatch, N, K, a, b, c, N, facc, gemv);
   int64_t idx[TN_MAX_DIMS] = {0};
   const char *pa = a.p, *pb = b.p;
   for (int64_t n = 0; n < nbatch; n++) {
     a.p = pa;
     b.p = pb;
-    if (gemm(dt, M, N, K, a, b, c + (size_t)(n * M * N) * esize, N, facc) < 0) return -1;
+    if (naive) {
+      char *cn = c + (size_t)(n * M * N) * esize;
+      if (dt == TN_DTYPE_FLOAT32)
+        SMALL_MM(float);
+      else
+        SMALL_MM(double);
+    } else if (gemm(dt, M, N, K, a, b, c + (size_t)(n * M * N) * esize, N, facc, false) < 0) {
+      return -1;
+    }
     for (int32_t d = nb - 1; d >= 0; d--) {
       pa += as[d] * (int64_t)esize;
       pb += bs[d] * (int64_t)esize;
@@ -307,7 +332,7 @@ static tn_tensor *mm_impl(tn_dtype da, tn_dtype db, int64_t M, int64_t K, int64_
     tn_release(out);
     return not_implemented("addmm_impl_cpu_", da);
   }
-  if (gemm(da, M, N, K, a, b, tn__data(out), N, bf16_transa(M, N, K, a, b)) < 0) {
+  if (gemm(da, M, N, K, a, b, tn__data(out), N, bf16_transa(M, N, K, a, b), false) < 0) {
     tn_release(out);
     return NULL;
   }
@@ -323,6 +348,120 @@ tn_tensor *tn_mm(const tn_tensor *a, const tn_tensor *b) {
                  mref(a, a->strides[0], a->strides[1]), mref(b, b->strides[0], b->strides[1]));
 }
 
+/* torch.addmm. For float32/float64 one BLAS gemm, C = beta * C + alpha * A B with C holding self
+ * expanded, as ATen's addmm_impl_cpu_ does; so bias + x @ W.t() rounds as PyTorch's nn.Linear. */
+tn_tensor *tn__ag_addmm(const tn_tensor *self, const tn_tensor *m1, const tn_tensor *m2, tn_scalar beta,
+                        tn_scalar alpha);
+
+static int gemm_beta(tn_dtype dt, int64_t M, int64_t N, int64_t K, mat_ref a, mat_ref b, char *c, double alpha,
+                     double beta) {
+  size_t esize = tn__dtype_traits[dt].size;
+  void *abuf = NULL, *bbuf = NULL;
+  int64_t lda, ldb;
+  int ta = blas_layout(M, K, a.rs, a.cs, &lda), tb = blas_layout(K, N, b.rs, b.cs, &ldb);
+  if (ta < 0) {
+    if (!(abuf = pack(&a, M, K, esize))) return -1;
+    a.p = abuf;
+    ta = 0;
+    lda = K;
+  }
+  if (tb < 0) {
+    if (!(bbuf = pack(&b, K, N, esize))) {
+      free(abuf);
+      return -1;
+    }
+    b.p = bbuf;
+    tb = 0;
+    ldb = N;
+  }
+  if (dt == TN_DTYPE_FLOAT32)
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (blasint)M,
+                (blasint)N, (blasint)K, (float)alpha, (const float *)a.p, (blasint)lda, (const float *)b.p,
+                (blasint)ldb, (float)beta, (float *)c, (blasint)N);
+  else
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (blasint)M,
+                (blasint)N, (blasint)K, alpha, (const double *)a.p, (blasint)lda, (const double *)b.p, (blasint)ldb,
+                beta, (double *)c, (blasint)N);
+  free(abuf);
+  free(bbuf);
+  return 0;
+}
+
+tn_tensor *tn_addmm(const tn_tensor *self, const tn_tensor *m1, const tn_tensor *m2, tn_scalar beta,
+                    tn_scalar alpha) {
+  if (tn__ag_wants(self, m1, m2)) return tn__ag_addmm(self, m1, m2, beta, alpha);
+  if (!self || !m1 || !m2) return tn__error(TN_ERROR_TYPE, "addmm(): argument is None");
+  if (m1->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "mat1 must be a matrix, got %d-D tensor", m1->ndim);
+  if (m2->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "mat2 must be a matrix, got %d-D tensor", m2->ndim);
+  int64_t M = m1->shape[0], K = m1->shape[1], N = m2->shape[1];
+  if (K != m2->shape[0])
+    return tn__error(TN_ERROR_RUNTIME, "mat1 and mat2 shapes cannot be multiplied (%lldx%lld and %lldx%lld)",
+                     (long long)M, (long long)K, (long long)m2->shape[0], (long long)N);
+  if (m1->dtype != m2->dtype) return tn__error(TN_ERROR_RUNTIME, "mat1 and mat2 must have the same dtype");
+  if (self->dtype != m2->dtype) return tn__error(TN_ERROR_RUNTIME, "self and mat2 must have the same dtype");
+  int64_t shape[2] = {M, N};
+  tn_tensor *se = tn_expand(self, 2, shape);
+  if (!se) return NULL;
+  tn_dtype dt = m1->dtype;
+  double b = tn_scalar_to_double(beta), al = tn_scalar_to_double(alpha);
+  if ((dt == TN_DTYPE_FLOAT32 || dt == TN_DTYPE_FLOAT64) && fits_blas(M) && fits_blas(N) && fits_blas(K)) {
+    tn_tensor *out = tn__new(2, shape, dt);
+    if (!out) {
+      tn_release(se);
+      return NULL;
+    }
+    /* beta == 0 ignores self entirely (its NaNs too), as BLAS does */
+    if (b != 0.0) {
+      if (tn__copy_raw(out, se) < 0) goto fail;
+    } else if (out->numel) {
+      memset(tn__data(out), 0, (size_t)out->numel * tn__dtype_traits[dt].size);
+    }
+    if (M > 0 && N > 0) {
+      if (K == 0) {
+        /* no product: beta * self */
+        for (int64_t i = 0; i < out->numel; i++) {
+          char *p = tn__data(out) + (size_t)i * tn__dtype_traits[dt].size;
+          if (dt == TN_DTYPE_FLOAT32) {
+            float v;
+            memcpy(&v, p, 4);
+            v *= (float)b;
+            memcpy(p, &v, 4);
+          } else {
+            double v;
+            memcpy(&v, p, 8);
+            v *= b;
+            memcpy(p, &v, 8);
+          }
+        }
+      } else if (gemm_beta(dt, M, N, K, mref(m1, m1->strides[0], m1->strides[1]),
+                           mref(m2, m2->strides[0], m2->strides[1]), tn__data(out), al, b) < 0) {
+        goto fail;
+      }
+    }
+    tn_release(se);
+    return out;
+  fail:
+    tn_release(out);
+    tn_release(se);
+    return NULL;
+  }
+  /* other dtypes: the product, then beta * self + alpha * product */
+  tn_tensor *p = tn_mm(m1, m2), *wa = NULL, *wb = NULL, *pa = NULL, *sb = NULL, *r = NULL;
+  if (p && (wa = tn_wrap_scalar(alpha)) && (pa = tn_mul(p, wa))) {
+    if (b == 0.0)
+      r = tn_retain(pa);
+    else if ((wb = tn_wrap_scalar(beta)) && (sb = tn_mul(se, wb)))
+      r = tn_add(sb, pa);
+  }
+  tn_release(p);
+  tn_release(wa);
+  tn_release(wb);
+  tn_release(pa);
+  tn_release(sb);
+  tn_release(se);
+  return r;
+}
+
 /* mv on a matrix given by size and strides and a vector given by size and stride. */
 static tn_tensor *mv_impl(tn_dtype da, tn_dtype dv, int64_t M, int64_t K, int64_t K2, mat_ref a, const char *v,
                           int64_t vs) {
@@ -336,7 +475,7 @@ static tn_tensor *mv_impl(tn_dtype da, tn_dtype dv, int64_t M, int64_t K, int64_
     tn_release(out);
     return not_implemented("addmv_impl_cpu", da);
   }
-  if (gemm(da, M, 1, K, a, (mat_ref){v, vs, 1}, tn__data(out), 1, false) < 0) {
+  if (gemm(da, M, 1, K, a, (mat_ref){v, vs, 1}, tn__data(out), 1, false, true) < 0) {
     tn_release(out);
     return NULL;
   }
@@ -369,8 +508,27 @@ tn_tensor *tn_dot(const tn_tensor *a, const tn_tensor *b) {
   tn_tensor *out = tn__new(0, NULL, a->dtype);
   if (!out) return NULL;
   int64_t n = a->shape[0];
-  /* a row vector times a column vector; the kernel picks the layout (BLAS dot through gemv). */
-  if (gemm(a->dtype, 1, 1, n, mref(a, n, a->strides[0]), mref(b, b->strides[0], 1), tn__data(out), 1, false) < 0) {
+  /* PyTorch's dot is BLAS sdot/ddot (n == 1 takes unit increments) */
+  if ((a->dtype == TN_DTYPE_FLOAT32 || a->dtype == TN_DTYPE_FLOAT64) && fits_blas(n) && n > 0 &&
+      llabs(a->strides[0]) <= INT_MAX && llabs(b->strides[0]) <= INT_MAX) {
+    blasint ia = n == 1 ? 1 : (blasint)a->strides[0], ib = n == 1 ? 1 : (blasint)b->strides[0];
+    /* BLAS walks a negative increment from the far end: point at the lowest address */
+    const char *pa = tn__data(a), *pb = tn__data(b);
+    size_t es = tn__dtype_traits[a->dtype].size;
+    if (ia < 0) pa += (ptrdiff_t)((n - 1) * ia) * (ptrdiff_t)es;
+    if (ib < 0) pb += (ptrdiff_t)((n - 1) * ib) * (ptrdiff_t)es;
+    if (ia != 0 && ib != 0) {
+      if (a->dtype == TN_DTYPE_FLOAT32) {
+        float r = cblas_sdot((blasint)n, (const float *)pa, ia, (const float *)pb, ib);
+        memcpy(tn__data(out), &r, sizeof r);
+      } else {
+        double r = cblas_ddot((blasint)n, (const double *)pa, ia, (const double *)pb, ib);
+        memcpy(tn__data(out), &r, sizeof r);
+      }
+      return out;
+    }
+  }
+  if (gemm(a->dtype, 1, 1, n, mref(a, n, a->strides[0]), mref(b, b->strides[0], 1), tn__data(out), 1, false, true) < 0) {
     tn_release(out);
     return NULL;
   }
@@ -399,7 +557,8 @@ tn_tensor *tn_bmm(const tn_tensor *a, const tn_tensor *b) {
     return not_implemented("bmm", a->dtype);
   }
   if (bgemm(a->dtype, 1, shape, &a->strides[0], &b->strides[0], shape[1], shape[2], a->shape[2],
-            mref(a, a->strides[1], a->strides[2]), mref(b, b->strides[1], b->strides[2]), tn__data(out), BF16_BMM) < 0) {
+            mref(a, a->strides[1], a->strides[2]), mref(b, b->strides[1], b->strides[2]), tn__data(out), BF16_BMM,
+            false) < 0) {
     tn_release(out);
     return NULL;
   }
@@ -507,7 +666,7 @@ tn_tensor *tn_matmul(const tn_tensor *a, const tn_tensor *b) {
   if (!out) return NULL;
   mat_ref ma = d1 > 1 ? mref(a, a->strides[d1 - 2], a->strides[d1 - 1]) : mref(a, m1, a->strides[0]);
   mat_ref mb = d2 > 1 ? mref(b, b->strides[d2 - 2], b->strides[d2 - 1]) : mref(b, b->strides[0], 1);
-  if (bgemm(a->dtype, nb, bshape, as, bs, n, p, m1, ma, mb, tn__data(out), bf16_rule) < 0) {
+  if (bgemm(a->dtype, nb, bshape, as, bs, n, p, m1, ma, mb, tn__data(out), bf16_rule, (fold1 || fold2) && (d1 == 1 || d2 == 1)) < 0) {
     tn_release(out);
     return NULL;
   }
@@ -537,7 +696,7 @@ int tn__bgemm(tn_dtype dt, int32_t nb, const int64_t *bshape, const int64_t *as,
 int tn__bgemm(tn_dtype dt, int32_t nb, const int64_t *bshape, const int64_t *as, const int64_t *bs, int64_t M,
               int64_t N, int64_t K, const char *a, int64_t ars, int64_t acs, const char *b, int64_t brs, int64_t bcs,
               char *c) {
-  return bgemm(dt, nb, bshape, as, bs, M, N, K, (mat_ref){a, ars, acs}, (mat_ref){b, brs, bcs}, c, BF16_BMM);
+  return bgemm(dt, nb, bshape, as, bs, M, N, K, (mat_ref){a, ars, acs}, (mat_ref){b, brs, bcs}, c, BF16_BMM, false);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -932,6 +1091,96 @@ static int svd_reduce(const tn_tensor *t, int32_t d0, int32_t d1, int sel, bool 
   return 0;
 }
 
+/* U (batch..., m, k), S (batch..., k), Vh (batch..., k, n) of every matrix over t's last two dims
+ * (LAPACK gesdd, jobz 'S', in float64), in t's dtype: what the singular-value norms differentiate
+ * through. */
+int tn__svd_uv(const tn_tensor *t, tn_tensor **U, tn_tensor **S, tn_tensor **Vh);
+int tn__svd_uv(const tn_tensor *t, tn_tensor **U, tn_tensor **S, tn_tensor **Vh) {
+  *U = *S = *Vh = NULL;
+  int32_t nd = t->ndim;
+  int64_t m = t->shape[nd - 2], n = t->shape[nd - 1], k = m < n ? m : n;
+  int64_t sh[TN_MAX_DIMS];
+  memcpy(sh, t->shape, sizeof(int64_t) * (size_t)nd);
+  sh[nd - 1] = k;
+  *U = tn__new(nd, sh, t->dtype);
+  sh[nd - 2] = k;
+  sh[nd - 1] = n;
+  *Vh = tn__new(nd, sh, t->dtype);
+  memcpy(sh, t->shape, sizeof(int64_t) * (size_t)nd);
+  sh[nd - 2] = k;
+  *S = tn__new(nd - 1, sh, t->dtype);
+  tn_tensor *c = tn_contiguous(t);
+  double *a = NULL, *s = NULL, *u = NULL, *vt = NULL, *work = NULL;
+  blasint *iwork = NULL;
+  int rc = -1;
+  if (!*U || !*Vh || !*S || !c) goto done;
+  int64_t nb = k ? (*S)->numel / k : 0;
+  if (nb == 0 || k == 0) {
+    rc = 0;
+    goto done;
+  }
+  if (!fits_blas(m) || !fits_blas(n) || !fits_blas(m * n)) {
+    tn__errorf(TN_ERROR_RUNTIME, "linalg.svd: matrix too large");
+    goto done;
+  }
+  blasint bm = (blasint)m, bn = (blasint)n, bk = (blasint)k, info = 0, lwork = -1;
+  double wq = 0;
+  a = malloc((size_t)(m * n) * sizeof *a);
+  s = malloc((size_t)k * sizeof *s);
+  u = malloc((size_t)(m * k) * sizeof *u);
+  vt = malloc((size_t)(k * n) * sizeof *vt);
+  iwork = malloc((size_t)(8 * k) * sizeof *iwork);
+  if (!a || !s || !u || !vt || !iwork) {
+    tn__error_alloc((size_t)(m * n) * sizeof *a);
+    goto done;
+  }
+  dgesdd_("S", &bm, &bn, a, &bm, s, u, &bm, vt, &bk, &wq, &lwork, iwork, &info);
+  lwork = (blasint)wq + 1;
+  work = malloc((size_t)lwork * sizeof *work);
+  if (!work) {
+    tn__error_alloc((size_t)lwork * sizeof *work);
+    goto done;
+  }
+  size_t es = tn__dtype_traits[t->dtype].size;
+  for (int64_t b = 0; b < nb; b++) {
+    const char *src = tn__data(c) + (size_t)(b * m * n) * es;
+    bool bad = false;
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) {
+        double v = tn__load_double(src + (size_t)(i * n + j) * es, t->dtype);
+        bad = bad || !isfinite(v);
+        a[j * m + i] = v;
+      }
+    info = 0;
+    if (!bad) dgesdd_("S", &bm, &bn, a, &bm, s, u, &bm, vt, &bk, work, &lwork, iwork, &info);
+    if (bad || info > 0) {
+      char batch[64] = "";
+      if (nd > 2) snprintf(batch, sizeof batch, "(Batch element %lld): ", (long long)b);
+      tn__errorf(TN_ERROR_RUNTIME,
+                 "linalg.svd: %sThe algorithm failed to converge because the input matrix contained non-finite "
+                 "values.",
+                 batch);
+      goto done;
+    }
+    char *po = tn__data(*U) + (size_t)(b * m * k) * es, *ps = tn__data(*S) + (size_t)(b * k) * es;
+    char *pv = tn__data(*Vh) + (size_t)(b * k * n) * es;
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < k; j++) tn__store_double(po + (size_t)(i * k + j) * es, t->dtype, u[j * m + i]);
+    for (int64_t i = 0; i < k; i++) tn__store_double(ps + (size_t)i * es, t->dtype, s[i]);
+    for (int64_t i = 0; i < k; i++)
+      for (int64_t j = 0; j < n; j++) tn__store_double(pv + (size_t)(i * n + j) * es, t->dtype, vt[j * k + i]);
+  }
+  rc = 0;
+done:
+  free(a), free(s), free(u), free(vt), free(work), free(iwork);
+  tn_release(c);
+  if (rc < 0) {
+    tn_release(*U), tn_release(*S), tn_release(*Vh);
+    *U = *S = *Vh = NULL;
+  }
+  return rc;
+}
+
 /* linalg.matrix_norm's checks of A and dim (dim wrapped into d[2]). */
 static int matrix_norm_checks(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool low_precision_ok,
                               int64_t d[2]) {
@@ -959,6 +1208,10 @@ static int matrix_norm_checks(const tn_tensor *t, int32_t ndims, const int64_t *
   return 0;
 }
 
+/* nn.c: the 2 / -2 / nuclear norms with autodiff, through the singular values (sel: 1 max, -1 min,
+ * 0 sum) of the matrices over dims d0, d1. */
+tn_tensor *tn__ag_svd_norm(const tn_tensor *t, int sel, int64_t d0, int64_t d1, bool keepdim);
+
 static tn_tensor *matrix_norm_num(const tn_tensor *t, double ord, int32_t ndims, const int64_t *dims, bool keepdim) {
   double a = fabs(ord);
   if (!(a == 2 || a == 1 || a == INFINITY)) {
@@ -968,6 +1221,21 @@ static tn_tensor *matrix_norm_num(const tn_tensor *t, double ord, int32_t ndims,
   }
   int64_t d[2];
   if (matrix_norm_checks(t, ndims, dims, a != 2, d) < 0) return NULL;
+  if (a == 2 && tn__ag_wants(t, NULL, NULL)) return tn__ag_svd_norm(t, ord > 0 ? 1 : -1, d[0], d[1], keepdim);
+  if (a != 2 && tn__ag_wants(t, NULL, NULL)) {
+    /* ATen's composition, each op recording its node: amax/amin(vector_norm(A, 1, dim0), dim1) */
+    if (a == INFINITY) {
+      int64_t sw = d[0];
+      d[0] = d[1];
+      d[1] = sw;
+    }
+    if (!keepdim && d[0] < d[1]) d[1]--;
+    tn_tensor *sums = tn_linalg_vector_norm(t, 1.0, 1, &d[0], keepdim);
+    if (!sums) return NULL;
+    tn_tensor *r = ord > 0 ? tn_amax(sums, 1, &d[1], keepdim) : tn_amin(sums, 1, &d[1], keepdim);
+    tn_release(sums);
+    return r;
+  }
   if (a == 2) {
     tn_tensor *r = NULL;
     if (svd_reduce(t, (int32_t)d[0], (int32_t)d[1], ord > 0 ? 1 : -1, keepdim, &r) < 0) return NULL;
@@ -999,6 +1267,7 @@ static tn_tensor *matrix_norm_str(const tn_tensor *t, const char *ord, int32_t n
   int64_t d[2];
   if (matrix_norm_checks(t, ndims, dims, fro, d) < 0) return NULL;
   if (fro) return norm_reduce(t, 2, (1u << d[0]) | (1u << d[1]), keepdim, 0.0);
+  if (tn__ag_wants(t, NULL, NULL)) return tn__ag_svd_norm(t, 0, d[0], d[1], keepdim);
   tn_tensor *r = NULL;
   if (svd_reduce(t, (int32_t)d[0], (int32_t)d[1], 0, keepdim, &r) < 0) return NULL;
   return r;
@@ -1039,8 +1308,11 @@ tn_tensor *tn_linalg_norm(const tn_tensor *t, bool has_ord, double ord, const ch
 /* ------------------------------------------------------------------------------------------ */
 /* linalg.solve: LU of each of A's matrices (getrf), then getrs for each broadcast batch. */
 
+tn_tensor *tn__ag_solve(const tn_tensor *A, const tn_tensor *B);
+
 tn_tensor *tn_linalg_solve(const tn_tensor *A, const tn_tensor *B) {
   if (!A || !B) return tn__error(TN_ERROR_TYPE, "linalg_solve(): argument is None");
+  if (tn__ag_wants(A, B, NULL)) return tn__ag_solve(A, B);
   if (!tn_dtype_is_floating(A->dtype))
     return tn__error(TN_ERROR_RUNTIME, "linalg.solve: Expected a floating point or complex tensor as input. Got %s",
                      tn__scalar_type_name(A->dtype));

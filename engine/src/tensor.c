@@ -1,6 +1,7 @@
 /* tensor.c — storage, tensor headers, reference counting, and the strided iterator. */
 #include "tn-internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,9 +11,161 @@
  * allocations (header and storage), not three. */
 #define TN_STORAGE_HEADER ((sizeof(tn_storage) + TN_ALIGNMENT - 1) / TN_ALIGNMENT * TN_ALIGNMENT)
 
+/* ----- small-object pool -----
+ * A 3-element a + b spends most of its time in malloc/free, so tensor headers, and small tensors
+ * whole (header, storage header and data in one block), come from per-thread free lists. A block
+ * freed on another thread joins that thread's list: each list is only touched by its own thread,
+ * so no lock is needed (the GUI thread and the runner's worker both use the engine). */
+#define TN_HEADER_SIZE ((sizeof(tn_tensor) + TN_ALIGNMENT - 1) / TN_ALIGNMENT * TN_ALIGNMENT)
+#define TN_SMALL_DATA 256 /* bytes of data a one-block tensor holds (32 doubles) */
+#define TN_SMALL_BLOCK (TN_HEADER_SIZE + TN_STORAGE_HEADER + TN_SMALL_DATA)
+#if defined(__SANITIZE_ADDRESS__)
+/* Under AddressSanitizer every block goes back to malloc, so that a use after release is caught. */
+#define TN_POOL_MAX 0
+#else
+#define TN_POOL_MAX 512 /* blocks kept per list and thread */
+#endif
+
+enum { POOL_HEADER, POOL_SMALL, POOL_COUNT };
+
+typedef struct pool_cache {
+  void *head[POOL_COUNT];
+  int count[POOL_COUNT];
+  bool registered;
+} pool_cache;
+
+static _Thread_local pool_cache cache;
+static pthread_key_t cache_key;
+static pthread_once_t cache_key_once = PTHREAD_ONCE_INIT;
+
+static void cache_destroy(void *p) {
+  pool_cache *c = p;
+  c->registered = false; /* a tensor released by a later destructor is simply freed */
+  for (int k = 0; k < POOL_COUNT; k++) {
+    while (c->head[k]) {
+      void *b = c->head[k];
+      memcpy(&c->head[k], b, sizeof(void *));
+      free(b);
+    }
+    c->count[k] = 0;
+  }
+}
+
+static void cache_key_init(void) {
+  if (pthread_key_create(&cache_key, cache_destroy) != 0) cache_key = 0;
+}
+
+static void *pool_get(int k) {
+  pool_cache *c = &cache;
+  void *b = c->head[k];
+  if (TN_LIKELY(b)) {
+    memcpy(&c->head[k], b, sizeof(void *));
+    c->count[k]--;
+    return b;
+  }
+  if (!c->registered) { /* free this thread's lists when it exits */
+    pthread_once(&cache_key_once, cache_key_init);
+    pthread_setspecific(cache_key, c);
+    c->registered = true;
+  }
+  if (k == POOL_HEADER) return malloc(TN_HEADER_SIZE);
+  void *block = NULL;
+  return posix_memalign(&block, TN_ALIGNMENT, TN_SMALL_BLOCK) == 0 ? block : NULL;
+}
+
+static void pool_put(int k, void *b) {
+  pool_cache *c = &cache;
+  if (c->count[k] >= TN_POOL_MAX || !c->registered) {
+    free(b);
+    return;
+  }
+  memcpy(b, &c->head[k], sizeof(void *));
+  c->head[k] = b;
+  c->count[k]++;
+}
+
+/* A storage embedded in a small tensor's block says so by pointing free_ctx at itself (free_fn
+ * stays NULL: the memory is ours). */
+static inline bool storage_embedded(const tn_storage *s) { return !s->free_fn && s->free_ctx == (const void *)s; }
+
+/* ----- large-block cache -----
+ * A block above glibc's mmap threshold (128 KiB at first) comes from mmap, and every page of it
+ * faults and is zeroed on first touch: for `a + b` on 16M float16 that is a third of the time, and
+ * for an op on 100 000 floats most of it. So the last few large blocks freed are kept (at most 8,
+ * at most 256 MiB) and handed to the next allocation of about their size. Shared by all threads,
+ * under a lock (one lock per large allocation costs nothing). */
+#if defined(__SANITIZE_ADDRESS__)
+#define TN_BIG_MIN SIZE_MAX /* nothing cached: see TN_POOL_MAX */
+#else
+#define TN_BIG_MIN ((size_t)128 << 10)
+#endif
+#define TN_BIG_SLOTS 8
+#define TN_BIG_MAX_BYTES ((size_t)256 << 20)
+
+static pthread_mutex_t big_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+  void *block;
+  size_t cap; /* usable data bytes */
+} big_cache[TN_BIG_SLOTS];
+static size_t big_cached_bytes;
+
+/* A cached block with room for alloc data bytes and not much more (NULL: none). */
+static void *big_take(size_t alloc, size_t *cap) {
+  void *b = NULL;
+  pthread_mutex_lock(&big_mu);
+  for (int i = 0; i < TN_BIG_SLOTS; i++)
+    if (big_cache[i].block && big_cache[i].cap >= alloc && big_cache[i].cap - alloc <= alloc / 4) {
+      b = big_cache[i].block;
+      *cap = big_cache[i].cap;
+      big_cached_bytes -= big_cache[i].cap;
+      big_cache[i].block = NULL;
+      break;
+    }
+  pthread_mutex_unlock(&big_mu);
+  return b;
+}
+
+/* Keeps a block for reuse, or frees it (the oldest entry makes room). */
+static void big_give(void *block, size_t cap) {
+  void *drop = block;
+  pthread_mutex_lock(&big_mu);
+  if (cap <= TN_BIG_MAX_BYTES) {
+    int slot = -1;
+    for (int i = 0; i < TN_BIG_SLOTS && slot < 0; i++)
+      if (!big_cache[i].block) slot = i;
+    if (slot < 0) { /* full: evict slot 0, shift the others down */
+      drop = big_cache[0].block;
+      big_cached_bytes -= big_cache[0].cap;
+      memmove(&big_cache[0], &big_cache[1], sizeof big_cache[0] * (TN_BIG_SLOTS - 1));
+      slot = TN_BIG_SLOTS - 1;
+    } else {
+      drop = NULL;
+    }
+    big_cache[slot].block = block;
+    big_cache[slot].cap = cap;
+    big_cached_bytes += cap;
+    while (big_cached_bytes > TN_BIG_MAX_BYTES) { /* over budget: free the oldest */
+      int i = 0;
+      while (!big_cache[i].block) i++;
+      if (i == slot) break;
+      free(big_cache[i].block);
+      big_cached_bytes -= big_cache[i].cap;
+      big_cache[i].block = NULL;
+    }
+  }
+  pthread_mutex_unlock(&big_mu);
+  free(drop);
+}
+
 tn_storage *tn__storage_new(size_t nbytes, tn_device device) {
   size_t alloc = (nbytes + TN_ALIGNMENT - 1) / TN_ALIGNMENT * TN_ALIGNMENT;
   void *block = NULL;
+  size_t cap = 0;
+  if (alloc >= TN_BIG_MIN && alloc >= nbytes && (block = big_take(alloc, &cap)) != NULL) {
+    tn_storage *s = block;
+    *s = (tn_storage){.refcount = 1, .device = device, .data = (char *)block + TN_STORAGE_HEADER, .nbytes = nbytes};
+    return s;
+  }
   if (alloc < nbytes || alloc > SIZE_MAX - TN_STORAGE_HEADER ||
       posix_memalign(&block, TN_ALIGNMENT, TN_STORAGE_HEADER + alloc) != 0)
     return tn__error_alloc(nbytes);
@@ -28,8 +181,21 @@ tn_storage *tn__storage_retain(tn_storage *s) {
 
 void tn__storage_release(tn_storage *s) {
   if (!s || --s->refcount > 0) return;
-  if (s->free_fn) s->free_fn(s->free_ctx); /* external memory; ours lives inside the block */
-  free(s);
+  if (storage_embedded(s)) {
+    /* the last reference: the owning header was released already (it held one) */
+    pool_put(POOL_SMALL, (char *)s - TN_HEADER_SIZE);
+    return;
+  }
+  if (s->free_fn) { /* external memory (from_blob): only the header is ours */
+    s->free_fn(s->free_ctx);
+    free(s);
+    return;
+  }
+  size_t alloc = (s->nbytes + TN_ALIGNMENT - 1) / TN_ALIGNMENT * TN_ALIGNMENT;
+  if (alloc >= TN_BIG_MIN && s->data == (char *)s + TN_STORAGE_HEADER)
+    big_give(s, alloc);
+  else
+    free(s);
 }
 
 /* ----- shapes ----- */
@@ -87,28 +253,49 @@ int64_t tn_wrap_dim(int64_t dim, int64_t ndim) {
 
 /* ----- tensor headers ----- */
 
-static tn_tensor *header_new(void) {
-  tn_tensor *t = calloc(1, sizeof *t);
-  if (!t) return tn__error_alloc(sizeof *t);
+static inline void header_init(tn_tensor *t) {
+  memset(t, 0, sizeof *t);
   t->refcount = 1;
   t->device = TN_DEVICE_CPU_VALUE;
+}
+
+static tn_tensor *header_new(void) {
+  tn_tensor *t = pool_get(POOL_HEADER);
+  if (!t) return tn__error_alloc(sizeof *t);
+  header_init(t);
   return t;
 }
 
+tn_tensor *tn__header_new(void) { return header_new(); }
+
 tn_tensor *tn__new(int32_t ndim, const int64_t *shape, tn_dtype dtype) {
-  if (tn__check_shape(ndim, shape) < 0) return NULL;
+  if (TN_UNLIKELY(tn__check_shape(ndim, shape) < 0)) return NULL;
   int64_t numel = tn__shape_numel(ndim, shape);
   size_t esize = tn__dtype_traits[dtype].size;
   if (numel < 0 || (uint64_t)numel > SIZE_MAX / esize / 2) {
     char buf[512];
     return tn__error(TN_ERROR_RUNTIME, "Storage size calculation overflowed with sizes=%s", LIST(buf, ndim, shape));
   }
-  tn_tensor *t = header_new();
-  if (!t) return NULL;
-  t->storage = tn__storage_new((size_t)numel * esize, TN_DEVICE_CPU_VALUE);
-  if (!t->storage) {
-    free(t);
-    return NULL;
+  size_t nbytes = (size_t)numel * esize;
+  tn_tensor *t;
+  if (nbytes <= TN_SMALL_DATA) {
+    /* one block: header, storage header, data */
+    char *block = pool_get(POOL_SMALL);
+    if (!block) return tn__error_alloc(nbytes);
+    t = (tn_tensor *)block;
+    header_init(t);
+    tn_storage *s = (tn_storage *)(block + TN_HEADER_SIZE);
+    *s = (tn_storage){.refcount = 1, .device = TN_DEVICE_CPU_VALUE, .data = (char *)s + TN_STORAGE_HEADER,
+                      .nbytes = nbytes, .free_ctx = s};
+    t->storage = s;
+  } else {
+    t = header_new();
+    if (!t) return NULL;
+    t->storage = tn__storage_new(nbytes, TN_DEVICE_CPU_VALUE);
+    if (!t->storage) {
+      pool_put(POOL_HEADER, t);
+      return NULL;
+    }
   }
   t->ndim = ndim;
   t->dtype = dtype;
@@ -148,9 +335,17 @@ void (*tn__autograd_meta_free)(tn_autograd_meta *meta) = NULL;
 void tn_release(tn_tensor *t) {
   if (!t || --t->refcount > 0) return;
   if (t->autograd && tn__autograd_meta_free) tn__autograd_meta_free(t->autograd);
-  tn__storage_release(t->storage);
-  tn_release(t->view_base);
-  free(t);
+  tn_tensor *base = t->view_base;
+  tn_storage *s = t->storage;
+  if (s && storage_embedded(s) && (char *)s - TN_HEADER_SIZE == (char *)t) {
+    /* the header lives in its storage's block: the block goes when the storage does (views may
+     * still hold it) */
+    tn__storage_release(s);
+  } else {
+    tn__storage_release(s);
+    pool_put(POOL_HEADER, t);
+  }
+  tn_release(base);
 }
 
 void *tn_data_ptr(const tn_tensor *t) { return tn__data(t); }
@@ -317,6 +512,46 @@ void tn__iter_run(const tn__iter *it, tn__loop_fn fn, void *ctx) {
       counter[d] = 0;
     }
     if (d == it->ndim) return;
+  }
+}
+
+void tn__iter_run_range(const tn__iter *it, tn__loop_fn fn, void *ctx, int64_t begin, int64_t end) {
+  if (end > it->numel) end = it->numel;
+  if (begin >= end) return;
+  int32_t nops = it->nops;
+  char *data[TN__ITER_MAX_OPS];
+  int64_t inner_strides[TN__ITER_MAX_OPS];
+  for (int32_t k = 0; k < nops; k++) {
+    data[k] = it->data[k];
+    inner_strides[k] = it->ndim ? it->strides[k][0] : 0;
+  }
+  if (it->ndim == 0) {
+    fn(ctx, 1, data, inner_strides);
+    return;
+  }
+  /* the position of element `begin` */
+  int64_t counter[TN_MAX_DIMS], idx = begin;
+  for (int32_t d = 0; d < it->ndim; d++) {
+    counter[d] = idx % it->shape[d];
+    idx /= it->shape[d];
+    for (int32_t k = 0; k < nops; k++) data[k] += counter[d] * it->strides[k][d];
+  }
+  int64_t left = end - begin;
+  for (;;) {
+    int64_t m = it->shape[0] - counter[0];
+    if (m > left) m = left;
+    fn(ctx, m, data, inner_strides);
+    left -= m;
+    if (left == 0) return;
+    for (int32_t k = 0; k < nops; k++) data[k] -= counter[0] * it->strides[k][0];
+    counter[0] = 0;
+    for (int32_t d = 1; d < it->ndim; d++) {
+      counter[d]++;
+      for (int32_t k = 0; k < nops; k++) data[k] += it->strides[k][d];
+      if (counter[d] < it->shape[d]) break;
+      for (int32_t k = 0; k < nops; k++) data[k] -= it->strides[k][d] * it->shape[d];
+      counter[d] = 0;
+    }
   }
 }
 

@@ -166,6 +166,27 @@ typedef void (*tn__loop_fn)(void *ctx, int64_t n, char **data, const int64_t *st
 void tn__iter_init(tn__iter *it, int32_t ndim, const int64_t *shape, int32_t nops, const tn_tensor *const *ops);
 /* Calls fn for every innermost run of elements. */
 void tn__iter_run(const tn__iter *it, tn__loop_fn fn, void *ctx);
+/* Same, for the elements [begin, end) of the iteration order only (a thread's share). */
+void tn__iter_run_range(const tn__iter *it, tn__loop_fn fn, void *ctx, int64_t begin, int64_t end);
+
+/* ----- CPU features and the thread pool (cpu.c, threads.c) ----- */
+
+/* AVX2 with FMA and F16C is present and not turned off by TN_CPU=generic: the vectorised kernels
+ * may run. Their results are the portable kernels' bit for bit. */
+bool tn__cpu_avx2(void);
+/* Tests: 0 forces the portable kernels, 1 the AVX2 ones (-1 with no change when the CPU lacks
+ * them), -1 goes back to detection. Returns the previous choice (0 or 1). */
+int tn__cpu_force(int mode);
+/* Threads the engine uses for large tensors (TN_NUM_THREADS, else the online CPUs, at most 8). */
+int tn__num_threads(void);
+/* Runs fn(ctx, begin, end) over disjoint pieces covering [0, n), on the pool's threads when n is at
+ * least 2 * grain, else (or when called from inside a parallel region) on this thread alone. */
+typedef void (*tn__range_fn)(void *ctx, int64_t begin, int64_t end);
+void tn__parallel_for(int64_t n, int64_t grain, tn__range_fn fn, void *ctx);
+/* Element-wise work below this many elements stays on one thread. */
+#define TN__PARALLEL_MIN 65536
+/* A tensor header from the engine's pool (refcount 1, CPU, everything else zero). */
+tn_tensor *tn__header_new(void);
 
 /* ----- element-wise kernels (elementwise-kernels.c; elementwise.c drives them) ----- */
 
@@ -198,6 +219,14 @@ extern const tn__loop_fn tn__ew_unary[TN__EW_UNARY_COUNT][TN_DTYPE_COUNT];
 extern const char *const tn__ew_unary_kernel_name[TN__EW_UNARY_COUNT];
 /* where's loops over (out, cond, a, b), indexed by element size (1, 2, 4, 8). */
 extern const tn__loop_fn tn__ew_where[9];
+#if defined(__GNUC__) && defined(__x86_64__)
+#define TN__HAVE_AVX2_KERNELS 1
+/* The same tables built for AVX2+FMA+F16C (elementwise-kernels-avx2.c); NULL exactly where the
+ * portable ones are. */
+extern const tn__loop_fn tn__ew_binary_avx2[TN__EW_BINARY_COUNT][TN_DTYPE_COUNT];
+extern const tn__loop_fn tn__ew_unary_avx2[TN__EW_UNARY_COUNT][TN_DTYPE_COUNT];
+extern const tn__loop_fn tn__ew_where_avx2[9];
+#endif
 
 /* ----- autodiff hooks (autograd.c, autograd-formulas.c): ops record graph nodes through these ----- */
 
@@ -236,5 +265,33 @@ tn_tensor *tn__ag_einsum(const char *equation, int32_t n, tn_tensor *const *oper
 tn_tensor *tn__ag_clone(int which, const tn_tensor *t, tn_dtype dtype, bool copy);
 /* In-place ops: PyTorch's errors for leaves (and views of leaves) that require grad. */
 int tn__ag_check_inplace(const tn_tensor *self);
+
+
+/* ----- CUDA hooks (cuda.c): the CPU entry points hand over to these once their own argument
+ * checks pass and an operand lives on a CUDA device. ----- */
+bool tn__is_cuda(const tn_tensor *t);
+bool tn__cuda_any(const tn_tensor *a, const tn_tensor *b, const tn_tensor *c);
+tn_tensor *tn__cuda_empty(int32_t ndim, const int64_t *shape, tn_dtype dtype, tn_device device);
+tn_tensor *tn__cuda_contiguous(const tn_tensor *t);
+/* op: a tn_binary_op or TN__EW_ADD_ALPHA; common: the computation dtype, kout: the result's. */
+tn_tensor *tn__cuda_binary(int op, const tn_tensor *a, const tn_tensor *b, tn_tensor *self, const tn_scalar *alpha,
+                           tn_dtype common, tn_dtype kout, int32_t ndim, const int64_t *shape);
+tn_tensor *tn__cuda_unary(tn_unary_op op, const tn_tensor *a, tn_tensor *self, tn_dtype ct, tn_dtype kout);
+int tn__cuda_copy(tn_tensor *dst, const tn_tensor *src);
+int tn__cuda_fill(tn_tensor *t, tn_scalar value);
+tn_tensor *tn__cuda_reduce(int kind, const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim,
+                           tn_dtype out_dtype, double scale);
+tn_tensor *tn__cuda_matmul(const tn_tensor *a, const tn_tensor *b);
+/* Creation with device=cuda: made on the CPU (so values and random streams are the CPU's), then
+ * moved; host is released. */
+tn_tensor *tn__move_to_device(tn_tensor *host, tn_device device);
+#define TN__CREATE_ON_DEVICE(opts, call)                     \
+  do {                                                       \
+    if ((opts).device.type == TN_DEVICE_CUDA) {              \
+      tn_device dev__ = (opts).device;                       \
+      (opts).device = TN_DEVICE_CPU_VALUE;                   \
+      return tn__move_to_device((call), dev__);              \
+    }                                                        \
+  } while (0)
 
 #endif /* TN_INTERNAL_H */

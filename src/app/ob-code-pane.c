@@ -2,7 +2,11 @@
  *
  * The interpreter runs on a GTask worker thread so the window never freezes; its output callback
  * (on that thread) hands chunks to the main loop with g_idle_add; Stop calls rn_interrupt, the one
- * runner call that is allowed from another thread. */
+ * runner call that is allowed from another thread.
+ *
+ * The reader's edits survive a restart: while the text differs from the lesson's example it is kept
+ * in the lesson state (key "code" of the lesson that holds the pane), and restored when the lesson
+ * opens; going back to the example (Reset, or editing it back) removes it. */
 #include "optbench-config.h"
 
 #include <glib/gi18n.h>
@@ -10,6 +14,8 @@
 #include <adwaita.h>
 
 #include "ob-code-pane.h"
+#include "ob-lesson-state.h"
+#include "ob-lesson-view.h"
 #include "runner.h"
 
 struct _ObCodePane {
@@ -20,6 +26,7 @@ struct _ObCodePane {
   GtkSourceView *source_view;
   GtkTextView *output_view;
   GtkLabel *error_label;
+  GtkWidget *edited_label;
 
   /* Owned state */
   char *original_code;
@@ -29,6 +36,8 @@ struct _ObCodePane {
   gboolean running;
   guint stop_source;   /* repeats rn_interrupt until the run ends */
   GtkTextTag *error_tag;
+  char *lesson_id;     /* where edits are kept; NULL outside a lesson view */
+  gboolean loading;    /* the text is being replaced by code, not by the reader */
 };
 
 G_DEFINE_FINAL_TYPE(ObCodePane, ob_code_pane, GTK_TYPE_WIDGET)
@@ -158,6 +167,30 @@ static void code_stop(GtkWidget *widget, const char *action, GVariant *param) {
   if (!self->stop_source) self->stop_source = g_timeout_add(50, repeat_interrupt, self);
 }
 
+/* After any change of the editor's text: keeps the edited version (or forgets it when it is the
+ * example again) and shows whether the reader is looking at their own version. */
+static void sync_edited(ObCodePane *self) {
+  char *text = ob_code_pane_dup_text(self);
+  gboolean edited = g_strcmp0(text, self->original_code ? self->original_code : "") != 0;
+  if (self->lesson_id) ob_lesson_state_set(self->lesson_id, "code", edited ? text : NULL);
+  gtk_widget_set_visible(self->edited_label, edited);
+  g_free(text);
+}
+
+static void on_text_changed(GtkTextBuffer *buffer, ObCodePane *self) {
+  (void)buffer;
+  if (!self->loading) sync_edited(self);
+}
+
+/* Replaces the editor's text in one step (set_text alone would report an empty editor between
+ * its delete and its insert). */
+static void set_editor_text(ObCodePane *self, const char *text) {
+  self->loading = TRUE;
+  gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(self->source_view)), text, -1);
+  self->loading = FALSE;
+  sync_edited(self);
+}
+
 static void code_reset(GtkWidget *widget, const char *action, GVariant *param) {
   (void)action; (void)param;
   ObCodePane *self = OB_CODE_PANE(widget);
@@ -165,8 +198,7 @@ static void code_reset(GtkWidget *widget, const char *action, GVariant *param) {
   clear_error(self);
   /* A fresh interpreter too: globals of earlier runs persist otherwise. */
   g_clear_pointer(&self->interp, rn_free);
-  gtk_text_buffer_set_text(gtk_text_view_get_buffer(GTK_TEXT_VIEW(self->source_view)),
-                           self->original_code ? self->original_code : "", -1);
+  set_editor_text(self, self->original_code ? self->original_code : "");
   gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->output_view), "", 0);
 }
 
@@ -197,6 +229,7 @@ static void ob_code_pane_finalize(GObject *object) {
   /* A run holds a reference on self through its GTask, so no worker uses interp here. */
   g_clear_pointer(&self->interp, rn_free);
   g_free(self->original_code);
+  g_free(self->lesson_id);
   g_free(self->error);
   G_OBJECT_CLASS(ob_code_pane_parent_class)->finalize(object);
 }
@@ -213,6 +246,7 @@ static void ob_code_pane_class_init(ObCodePaneClass *klass) {
   gtk_widget_class_bind_template_child(widget_class, ObCodePane, source_view);
   gtk_widget_class_bind_template_child(widget_class, ObCodePane, output_view);
   gtk_widget_class_bind_template_child(widget_class, ObCodePane, error_label);
+  gtk_widget_class_bind_template_child(widget_class, ObCodePane, edited_label);
   gtk_widget_class_set_layout_manager_type(widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name(widget_class, "codepane");
 
@@ -237,6 +271,7 @@ static void ob_code_pane_init(ObCodePane *self) {
                                                "background", "rgba(224,27,36,0.18)", NULL);
   gtk_text_buffer_create_tag(gtk_text_view_get_buffer(self->output_view), "stderr",
                              "foreground", "#c01c28", NULL);
+  g_signal_connect(buffer, "changed", G_CALLBACK(on_text_changed), self);
   update_style_scheme(self);
   g_signal_connect_object(adw_style_manager_get_default(), "notify::dark",
                           G_CALLBACK(on_dark_changed), self, 0);
@@ -247,7 +282,31 @@ void ob_code_pane_set_code(ObCodePane *self, const char *code) {
   g_return_if_fail(OB_IS_CODE_PANE(self));
   g_free(self->original_code);
   self->original_code = g_strdup(code ? code : "");
-  if (!self->running) code_reset(GTK_WIDGET(self), NULL, NULL);
+  /* The lesson this pane belongs to, if any: its edited code is restored instead of the example. */
+  GtkWidget *view = gtk_widget_get_ancestor(GTK_WIDGET(self), OB_TYPE_LESSON_VIEW);
+  const ObLessonInfo *info = view ? ob_lesson_view_get_info(OB_LESSON_VIEW(view)) : NULL;
+  g_free(self->lesson_id);
+  self->lesson_id = info ? g_strdup(info->id) : NULL;
+  char *stored = self->lesson_id ? ob_lesson_state_get(self->lesson_id, "code") : NULL;
+  if (self->running) {
+    /* The run's text stays until it ends; the edit marker follows the new example already. */
+    g_free(stored);
+    return;
+  }
+  if (stored) {
+    clear_error(self);
+    g_clear_pointer(&self->interp, rn_free);
+    set_editor_text(self, stored);
+    gtk_text_buffer_set_text(gtk_text_view_get_buffer(self->output_view), "", 0);
+    g_free(stored);
+  } else {
+    code_reset(GTK_WIDGET(self), NULL, NULL);
+  }
+}
+
+gboolean ob_code_pane_is_edited(ObCodePane *self) {
+  g_return_val_if_fail(OB_IS_CODE_PANE(self), FALSE);
+  return gtk_widget_get_visible(self->edited_label);
 }
 
 char *ob_code_pane_dup_text(ObCodePane *self) {

@@ -9,8 +9,11 @@ G_BEGIN_DECLS
 #define OB_TYPE_CODE_PANE (ob_code_pane_get_type())
 G_DECLARE_FINAL_TYPE(ObCodePane, ob_code_pane, OB, CODE_PANE, GtkWidget)
 
-/* The code Reset goes back to. */
+/* The code Reset goes back to. In a lesson view, the reader's edited version of it (kept in the
+ * lesson state under "code") is shown instead when there is one. */
 void ob_code_pane_set_code(ObCodePane *self, const char *code);
+/* Whether the editor holds something other than the example (then it is kept across restarts). */
+gboolean ob_code_pane_is_edited(ObCodePane *self);
 /* The editor's current text (newly allocated). */
 char *ob_code_pane_dup_text(ObCodePane *self);
 /* Output written so far (newly allocated). */

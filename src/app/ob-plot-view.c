@@ -21,6 +21,7 @@ struct _ObPlotView {
   gboolean has_point;
   double drag_x0, drag_y0;
   gint64 build_us, render_us;
+  char *description;
 };
 
 G_DEFINE_FINAL_TYPE(ObPlotView, ob_plot_view, GTK_TYPE_WIDGET)
@@ -225,6 +226,7 @@ static void ob_plot_view_finalize(GObject *object) {
   ObPlotView *self = OB_PLOT_VIEW(object);
   instances = g_list_remove(instances, self);
   g_clear_pointer(&self->figure, plot_figure_free);
+  g_free(self->description);
   G_OBJECT_CLASS(ob_plot_view_parent_class)->finalize(object);
 }
 
@@ -299,6 +301,11 @@ void ob_plot_view_set_interactive_axes(ObPlotView *self, int axes_index) {
   gtk_widget_set_focusable(GTK_WIDGET(self), self->axes_index >= 0);
 }
 
+int ob_plot_view_get_interactive_axes(ObPlotView *self) {
+  g_return_val_if_fail(OB_IS_PLOT_VIEW(self), -1);
+  return self->axes_index;
+}
+
 void ob_plot_view_set_point(ObPlotView *self, double x, double y) {
   g_return_if_fail(OB_IS_PLOT_VIEW(self));
   self->point_x = x;
@@ -310,6 +317,23 @@ void ob_plot_view_get_point(ObPlotView *self, double *x, double *y) {
   g_return_if_fail(OB_IS_PLOT_VIEW(self));
   if (x) *x = self->point_x;
   if (y) *y = self->point_y;
+}
+
+void ob_plot_view_set_description(ObPlotView *self, const char *description) {
+  g_return_if_fail(OB_IS_PLOT_VIEW(self));
+  /* Unchanged text is not sent again: a drag updates it every frame. */
+  if (g_strcmp0(self->description, description) == 0) return;
+  g_free(self->description);
+  self->description = g_strdup(description);
+  if (description)
+    gtk_accessible_update_property(GTK_ACCESSIBLE(self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description, -1);
+  else
+    gtk_accessible_reset_property(GTK_ACCESSIBLE(self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+}
+
+const char *ob_plot_view_get_description(ObPlotView *self) {
+  g_return_val_if_fail(OB_IS_PLOT_VIEW(self), NULL);
+  return self->description;
 }
 
 gint64 ob_plot_view_get_last_build_us(ObPlotView *self) {

@@ -45,6 +45,7 @@ PlotFigure *ob_plot_view_get_figure(ObPlotView *self);
  * the view is focusable and the arrow keys move a cursor by 2% of the axes' range (Shift: 0.5%),
  * starting from the point last set with ob_plot_view_set_point. */
 void ob_plot_view_set_interactive_axes(ObPlotView *self, int axes_index);
+int ob_plot_view_get_interactive_axes(ObPlotView *self);
 void ob_plot_view_set_point(ObPlotView *self, double x, double y);
 void ob_plot_view_get_point(ObPlotView *self, double *x, double *y);
 
@@ -53,6 +54,12 @@ void ob_plot_view_get_point(ObPlotView *self, double *x, double *y);
 gboolean ob_plot_view_pointer_at(ObPlotView *self, double widget_x, double widget_y, ObPlotPhase phase);
 /* Where a data point of the interactive axes is on the widget, in pixels (after a frame). */
 gboolean ob_plot_view_data_to_widget(ObPlotView *self, double x, double y, double *wx, double *wy);
+
+/* What the drawing currently shows, in words, for screen readers (its accessible description):
+ * the lesson updates it whenever the model changes ("Contour plot of x² + 0.2y²; w = (1, 1); the
+ * gradient there is (2, 0.4)"). The view keeps a copy; get returns it (NULL before the first set). */
+void ob_plot_view_set_description(ObPlotView *self, const char *description);
+const char *ob_plot_view_get_description(ObPlotView *self);
 
 /* Time the last rebuild and render took, in microseconds (for the frame-time benchmark). */
 gint64 ob_plot_view_get_last_build_us(ObPlotView *self);

@@ -213,9 +213,9 @@ static void format_time(double s, char *buf, size_t n) {
 }
 
 static void print_text(const ob_result *res, int n, const ob_limits *lim, int repeat) {
-  printf("optbench bench: libtn %s on cpu; engine threads 1 (element-wise ops and reductions are "
-         "single-threaded), BLAS threads %d\n",
-         TN_VERSION_STRING, blas_threads());
+  printf("optbench bench: libtn %s on cpu; engine threads %d (large element-wise ops and copies; "
+         "reductions keep one thread, for PyTorch's single-thread summation order), BLAS threads %d\n",
+         TN_VERSION_STRING, tn_get_num_threads(), blas_threads());
   printf("timing: median of %d samples after warm-up; a sample averages enough runs to last >= %g ms\n",
          repeat, OB_MIN_SAMPLE * 1e3);
   if (lim->copy_gbs > 0) printf("machine: copy bandwidth %.2f GB/s (STREAM copy, 2 x 64 MiB, best of 10)\n", lim->copy_gbs);
@@ -266,7 +266,7 @@ static void print_json(const ob_result *res, int n, const ob_limits *lim, int re
   static const char *metric_names[] = {"latency", "bandwidth", "compute"};
   printf("{\n  \"tool\": \"optbench bench\",\n  \"engine\": \"libtn %s\",\n  \"device\": \"cpu\",\n",
          TN_VERSION_STRING);
-  printf("  \"threads\": {\"engine\": 1, \"blas\": %d},\n", blas_threads());
+  printf("  \"threads\": {\"engine\": %d, \"blas\": %d},\n", tn_get_num_threads(), blas_threads());
   printf("  \"repeat\": %d,\n  \"min_sample_s\": %g,\n", repeat, OB_MIN_SAMPLE);
   printf("  \"machine\": {\"copy_bandwidth_gbs\": ");
   json_number(lim->copy_gbs, lim->copy_gbs > 0);

@@ -434,6 +434,96 @@ static int tiny_graph_check(ob_ctx *ctx, char *msg, size_t n) {
   return rc;
 }
 
+/* ----- train_step_mlp: one SGD step of a two-layer network -----
+ * X: 8x5, y: 8x1 labels; Linear(5, 16), tanh, Linear(16, 1); BCEWithLogitsLoss (mean); SGD with
+ * lr 0.1 (p -= lr * p.grad under no_grad, as torch.optim.SGD does; grads set to None first, as
+ * zero_grad(set_to_none=True) does). */
+
+#define TS_LR 0.1
+
+static int train_step_setup(ob_ctx *ctx) {
+  int64_t sx[] = {8, 5}, sy[] = {8, 1}, sw1[] = {16, 5}, sb1[] = {16}, sw2[] = {1, 16}, sb2[] = {1};
+  ctx->t[0] = make(2, sx, TN_DTYPE_FLOAT32, 16, -1.0f, 1.0f);
+  ctx->t[1] = make(2, sy, TN_DTYPE_FLOAT32, 17, 0.0f, 1.0f);
+  ctx->t[2] = make(2, sw1, TN_DTYPE_FLOAT32, 18, -0.4472f, 0.4472f); /* nn.Linear's 1/sqrt(fan_in) */
+  ctx->t[3] = make(1, sb1, TN_DTYPE_FLOAT32, 19, -0.4472f, 0.4472f);
+  ctx->t[4] = make(2, sw2, TN_DTYPE_FLOAT32, 20, -0.25f, 0.25f);
+  ctx->t[5] = make(1, sb2, TN_DTYPE_FLOAT32, 21, -0.25f, 0.25f);
+  for (int k = 0; k < 6; k++)
+    if (!ctx->t[k]) return -1;
+  float *y = tn_data_ptr(ctx->t[1]);
+  for (int i = 0; i < 8; i++) y[i] = y[i] < 0.5f ? 0.0f : 1.0f;
+  for (int k = 2; k < 6; k++) {
+    tn_tensor *r = tn_requires_grad_(ctx->t[k], true);
+    if (!r) return -1;
+    tn_release(r);
+  }
+  return 0;
+}
+
+/* One step; the loss (before the update) goes to ctx->t[6]. */
+static int train_step_run(ob_ctx *ctx) {
+  tn_tensor *h = NULL, *a = NULL, *z = NULL, *loss = NULL;
+  int rc = -1;
+  for (int k = 2; k < 6; k++)
+    if (tn_set_grad(ctx->t[k], NULL)) return -1;
+  if (!(h = tn_linear(ctx->t[0], ctx->t[2], ctx->t[3])) || !(a = tn_unary(TN_UNARY_TANH, h)) ||
+      !(z = tn_linear(a, ctx->t[4], ctx->t[5])) ||
+      !(loss = tn_binary_cross_entropy_with_logits(z, ctx->t[1], NULL, NULL, TN_REDUCTION_MEAN)) ||
+      tn_backward(loss, NULL, false, false))
+    goto done;
+  bool prev = tn_set_grad_enabled(false);
+  rc = 0;
+  for (int k = 2; k < 6 && rc == 0; k++) {
+    tn_tensor *g = tn_grad(ctx->t[k]);
+    tn_tensor *r = g ? tn_add_alpha_(ctx->t[k], g, tn_scalar_float(-TS_LR)) : NULL;
+    if (!r) rc = -1;
+    if (g) tn_release(g);
+    if (r) tn_release(r);
+  }
+  tn_set_grad_enabled(prev);
+  if (rc == 0) {
+    if (ctx->t[6]) tn_release(ctx->t[6]);
+    ctx->t[6] = loss;
+    loss = NULL;
+  }
+done:
+  if (h) tn_release(h);
+  if (a) tn_release(a);
+  if (z) tn_release(z);
+  if (loss) tn_release(loss);
+  return rc;
+}
+
+/* The bias of the last layer moves by -lr * mean(sigmoid(z) - y), computed here in double from
+ * the parameters before the step; and training keeps lowering the loss. */
+static int train_step_check(ob_ctx *ctx, char *msg, size_t n) {
+  float w1[16 * 5], b1[16], w2[16], b2;
+  memcpy(w1, tn_data_ptr(ctx->t[2]), sizeof w1);
+  memcpy(b1, tn_data_ptr(ctx->t[3]), sizeof b1);
+  memcpy(w2, tn_data_ptr(ctx->t[4]), sizeof w2);
+  b2 = f32_at(ctx->t[5], 0);
+  double gb2 = 0;
+  for (int i = 0; i < 8; i++) {
+    double zi = b2;
+    for (int j = 0; j < 16; j++) {
+      double hj = b1[j];
+      for (int k = 0; k < 5; k++) hj += (double)w1[j * 5 + k] * f32_at(ctx->t[0], i * 5 + k);
+      zi += w2[j] * tanh(hj);
+    }
+    gb2 += (1 / (1 + exp(-zi)) - f32_at(ctx->t[1], i)) / 8;
+  }
+  if (train_step_run(ctx)) return -1;
+  double want = b2 - TS_LR * gb2, got = f32_at(ctx->t[5], 0);
+  if (!(fabs(got - want) <= 1e-6)) return fail(msg, n, "b2 is %.9g after the step, expected %.9g", got, want);
+  double first = value_at(ctx->t[6], 0);
+  for (int i = 0; i < 200; i++)
+    if (train_step_run(ctx)) return -1;
+  double last = value_at(ctx->t[6], 0);
+  if (!(last < first)) return fail(msg, n, "the loss went from %g to %g", first, last);
+  return 0;
+}
+
 /* ----- the table ----- */
 
 #define F32 4.0
@@ -469,6 +559,8 @@ const ob_workload ob_workloads[] = {
    logreg_manual_run, logreg_check},
   {"tiny_graph_backward", "loss = 0.5 * (w * w).sum(); loss.backward(), w: 3 float32", NULL,
    OB_METRIC_LATENCY, 0, 0, tiny_graph_setup, tiny_graph_run, tiny_graph_check, false},
+  {"train_step_mlp", "one SGD step: Linear(5, 16), tanh, Linear(16, 1), BCE with logits, X: 8x5 float32", NULL,
+   OB_METRIC_LATENCY, 0, 0, train_step_setup, train_step_run, train_step_check, false},
 };
 
 const int ob_n_workloads = (int)(sizeof ob_workloads / sizeof *ob_workloads);

@@ -53,6 +53,8 @@ typedef struct {
   /* layout result for texts: top-left in points */
   double tx, ty;
   bool placed;
+  bool halo; /* placed across data lines (no clear spot): drawn over a halo */
+  int line_owner; /* contours: owner id of line 0 in the figure's line index (line i: + i) */
 } Item;
 
 struct PlotAxes {
@@ -94,6 +96,17 @@ struct PlotFigure {
   int n_segs, cap_segs;
   PlotBox *obst; /* markers */
   int n_obst, cap_obst;
+  /* The data lines (curves, polygon edges, contour lines) as segments in points, each with the id
+   * of the line it belongs to, and a uniform grid over the figure listing the segments that pass
+   * through each cell: labels test only the segments near them, so thousands of contour segments
+   * stay cheap. Cell c holds line_cell_idx[line_cell_start[c] .. line_cell_start[c + 1]). */
+  double *line_segs;
+  int *line_owner;
+  int n_line_segs, cap_line_segs, cap_line_owner;
+  int *line_cell_start, *line_cell_idx;
+  int cap_line_cell_start, cap_line_cell_idx;
+  int line_gx, line_gy;
+  double line_cell;
   double lay_w, lay_h; /* size of the last layout, points */
   PangoContext *pctx;
 };

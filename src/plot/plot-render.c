@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 
 #include <pango/pangocairo.h>
@@ -168,6 +169,28 @@ draw_text (cairo_t *cr, PlotFigure *fig, const char *markup, double size, bool b
   g_object_unref (l);
 }
 
+/* The same over a halo of the background colour, for a label that could not avoid every line. */
+static void
+draw_text_halo (cairo_t *cr, PlotFigure *fig, const char *markup, double size, double x, double y,
+                PlotColor c)
+{
+  PangoLayout *l = make_layout (fig, markup, size, false);
+  cairo_save (cr);
+  cairo_translate (cr, x, y);
+  cairo_move_to (cr, 0, 0);
+  pango_cairo_layout_path (cr, l);
+  set_color (cr, plot_theme_color (fig->theme, PLOT_ROLE_BACKGROUND));
+  cairo_set_line_width (cr, size * 0.3);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_set_dash (cr, NULL, 0, 0);
+  cairo_stroke (cr);
+  cairo_move_to (cr, 0, 0);
+  set_color (cr, c);
+  pango_cairo_show_layout (cr, l);
+  cairo_restore (cr);
+  g_object_unref (l);
+}
+
 /* Top-left of a w x h box whose `anchor` point is at (x, y). */
 static void
 anchor_box (PlotAnchor a, double x, double y, double w, double h, double *bx, double *by)
@@ -271,15 +294,224 @@ add_segment (PlotFigure *fig, double x0, double y0, double x1, double y1)
   s[3] = y1;
 }
 
+/* ---- data lines as obstacles for labels ---- */
+
+#define LINE_CELL_PT 16.0  /* grid cell of the line index */
+#define LINE_STEP_PT 1.5   /* a line's points closer than this to the last one kept are merged */
+#define LINE_MARGIN_PT 1.5 /* the gap a label keeps from lines (covers the merged points too) */
+
+static void
+add_line_seg (PlotFigure *fig, double x0, double y0, double x1, double y1, int owner)
+{
+  if (!plot__grow ((void **) &fig->line_segs, &fig->cap_line_segs, (fig->n_line_segs + 1) * 4, sizeof (double)) ||
+      !plot__grow ((void **) &fig->line_owner, &fig->cap_line_owner, fig->n_line_segs + 1, sizeof (int)))
+    return;
+  double *sg = fig->line_segs + 4 * fig->n_line_segs;
+  sg[0] = x0;
+  sg[1] = y0;
+  sg[2] = x1;
+  sg[3] = y1;
+  fig->line_owner[fig->n_line_segs++] = owner;
+}
+
+/* A polyline in data coordinates (breaks at non-finite points), as segments in points. */
+static void
+add_data_line (PlotFigure *fig, const PlotAxes *ax, const double *xy, int n, bool closed, int owner)
+{
+  double lx = 0, ly = 0, fx = 0, fy = 0;
+  bool have = false, first_ok = false;
+  for (int k = 0; k < n; k++) {
+    double px, py;
+    to_pt (ax, xy[2 * k], xy[2 * k + 1], &px, &py);
+    if (!finite2 (px, py)) {
+      have = false;
+      continue;
+    }
+    if (!have) {
+      lx = px;
+      ly = py;
+      have = true;
+      if (k == 0) {
+        fx = px;
+        fy = py;
+        first_ok = true;
+      }
+      continue;
+    }
+    if (k < n - 1 && hypot (px - lx, py - ly) < LINE_STEP_PT)
+      continue;
+    add_line_seg (fig, lx, ly, px, py, owner);
+    lx = px;
+    ly = py;
+  }
+  if (closed && have && first_ok && (lx != fx || ly != fy))
+    add_line_seg (fig, lx, ly, fx, fy, owner);
+}
+
+/* Clips a segment to the rectangle [0, W] x [0, H] (Liang-Barsky); false when nothing is left. */
+static bool
+clip_segment (double *sg, double W, double H)
+{
+  double x0 = sg[0], y0 = sg[1], dx = sg[2] - sg[0], dy = sg[3] - sg[1];
+  double t0 = 0, t1 = 1;
+  double p[4] = {-dx, dx, -dy, dy}, q[4] = {x0, W - x0, y0, H - y0};
+  for (int i = 0; i < 4; i++) {
+    if (p[i] == 0) {
+      if (q[i] < 0)
+        return false;
+    } else {
+      double r = q[i] / p[i];
+      if (p[i] < 0 && r > t0)
+        t0 = r;
+      else if (p[i] > 0 && r < t1)
+        t1 = r;
+    }
+  }
+  if (t0 > t1)
+    return false;
+  sg[0] = x0 + t0 * dx;
+  sg[1] = y0 + t0 * dy;
+  sg[2] = x0 + t1 * dx;
+  sg[3] = y0 + t1 * dy;
+  return true;
+}
+
+/* Visits the grid cells segment i passes through (pieces no longer than a cell, each with its
+ * bounding cells): counts them (fill false) or records i in them (fill true). */
+static void
+visit_line_cells (PlotFigure *fig, int i, bool fill)
+{
+  double sg[4];
+  memcpy (sg, fig->line_segs + 4 * i, sizeof sg);
+  double cell = fig->line_cell;
+  if (!clip_segment (sg, fig->line_gx * cell, fig->line_gy * cell))
+    return;
+  double len = hypot (sg[2] - sg[0], sg[3] - sg[1]);
+  int pieces = (int) fmin (ceil (len / cell), 1e6);
+  if (pieces < 1)
+    pieces = 1;
+  for (int k = 0; k < pieces; k++) {
+    double xa = sg[0] + (sg[2] - sg[0]) * k / pieces, ya = sg[1] + (sg[3] - sg[1]) * k / pieces;
+    double xb = sg[0] + (sg[2] - sg[0]) * (k + 1) / pieces, yb = sg[1] + (sg[3] - sg[1]) * (k + 1) / pieces;
+    int cx0 = (int) floor (fmin (xa, xb) / cell), cx1 = (int) floor (fmax (xa, xb) / cell);
+    int cy0 = (int) floor (fmin (ya, yb) / cell), cy1 = (int) floor (fmax (ya, yb) / cell);
+    cx0 = cx0 < 0 ? 0 : cx0;
+    cy0 = cy0 < 0 ? 0 : cy0;
+    cx1 = cx1 >= fig->line_gx ? fig->line_gx - 1 : cx1;
+    cy1 = cy1 >= fig->line_gy ? fig->line_gy - 1 : cy1;
+    for (int cy = cy0; cy <= cy1; cy++)
+      for (int cx = cx0; cx <= cx1; cx++) {
+        int c = cy * fig->line_gx + cx;
+        if (fill)
+          fig->line_cell_idx[fig->line_cell_start[c]++] = i;
+        else
+          fig->line_cell_start[c + 1]++;
+      }
+  }
+}
+
+/* Collects the data lines of every axes and indexes them by grid cell (figure W x H points). */
+static void
+index_lines (PlotFigure *fig, double W, double H)
+{
+  fig->n_line_segs = 0;
+  fig->line_gx = fig->line_gy = 0;
+  int owner = 0;
+  for (int a = 0; a < fig->n_axes; a++) {
+    PlotAxes *ax = fig->axes[a];
+    for (int i = 0; i < ax->n_items; i++) {
+      Item *it = &ax->items[i];
+      if (it->kind == IT_LINE && it->style.width_pt > 0 && it->n >= 2) {
+        add_data_line (fig, ax, it->xy, it->n, false, owner++);
+      } else if (it->kind == IT_POLY && it->has_edge && it->style.width_pt > 0 && it->n >= 2) {
+        add_data_line (fig, ax, it->xy, it->n, true, owner++);
+      } else if (it->kind == IT_CONTOUR) {
+        int nl = plot_contour_set_n_lines (it->contours);
+        it->line_owner = owner;
+        for (int l = 0; l < nl; l++) {
+          int n;
+          bool closed;
+          const double *d = plot_contour_set_line (it->contours, l, &n, NULL, &closed);
+          add_data_line (fig, ax, d, n, closed, owner + l);
+        }
+        owner += nl;
+      }
+    }
+  }
+  if (fig->n_line_segs == 0 || !(W > 0) || !(H > 0))
+    return;
+  double cell = LINE_CELL_PT;
+  while ((W / cell) * (H / cell) > 65536) /* huge figures: coarser cells, bounded memory */
+    cell *= 2;
+  int gx = (int) ceil (W / cell), gy = (int) ceil (H / cell), nc = gx * gy;
+  if (!plot__grow ((void **) &fig->line_cell_start, &fig->cap_line_cell_start, nc + 1, sizeof (int)))
+    return;
+  fig->line_cell = cell;
+  fig->line_gx = gx;
+  fig->line_gy = gy;
+  memset (fig->line_cell_start, 0, (size_t) (nc + 1) * sizeof (int));
+  /* Counting sort: counts, then starts, then the indices; the starts end up shifted by one cell. */
+  for (int i = 0; i < fig->n_line_segs; i++)
+    visit_line_cells (fig, i, false);
+  for (int c = 0; c < nc; c++)
+    fig->line_cell_start[c + 1] += fig->line_cell_start[c];
+  if (!plot__grow ((void **) &fig->line_cell_idx, &fig->cap_line_cell_idx, fig->line_cell_start[nc] + 1, sizeof (int))) {
+    fig->line_gx = fig->line_gy = 0;
+    return;
+  }
+  for (int i = 0; i < fig->n_line_segs; i++)
+    visit_line_cells (fig, i, true);
+  for (int c = nc; c > 0; c--)
+    fig->line_cell_start[c] = fig->line_cell_start[c - 1];
+  fig->line_cell_start[0] = 0;
+}
+
+/* How many data-line segments, other than those of skip_owner (-1: none), touch the box grown by
+ * the margin; counting stops at limit. */
+static int
+box_line_hits (const PlotFigure *fig, PlotBox b, int skip_owner, int limit)
+{
+  int hits = 0;
+  if (fig->line_gx <= 0 || fig->line_gy <= 0)
+    return 0;
+  PlotBox e = {b.x - LINE_MARGIN_PT, b.y - LINE_MARGIN_PT, b.w + 2 * LINE_MARGIN_PT, b.h + 2 * LINE_MARGIN_PT};
+  double cell = fig->line_cell;
+  int cx0 = (int) floor (e.x / cell), cx1 = (int) floor ((e.x + e.w) / cell);
+  int cy0 = (int) floor (e.y / cell), cy1 = (int) floor ((e.y + e.h) / cell);
+  cx0 = cx0 < 0 ? 0 : cx0;
+  cy0 = cy0 < 0 ? 0 : cy0;
+  cx1 = cx1 >= fig->line_gx ? fig->line_gx - 1 : cx1;
+  cy1 = cy1 >= fig->line_gy ? fig->line_gy - 1 : cy1;
+  for (int cy = cy0; cy <= cy1; cy++)
+    for (int cx = cx0; cx <= cx1; cx++) {
+      int c = cy * fig->line_gx + cx;
+      for (int k = fig->line_cell_start[c]; k < fig->line_cell_start[c + 1]; k++) {
+        int i = fig->line_cell_idx[k];
+        if (fig->line_owner[i] != skip_owner && seg_hits_box (fig->line_segs + 4 * i, e) && ++hits >= limit)
+          return hits;
+      }
+    }
+  return hits;
+}
+
+static bool
+box_hits_lines (const PlotFigure *fig, PlotBox b, int skip_owner)
+{
+  return box_line_hits (fig, b, skip_owner, 1) > 0;
+}
+
 /* Tries positions around (x, y) at growing distances, starting in direction `dir` (radians, y down)
- * and alternating to either side; returns the first free one, or the first tried. */
+ * and alternating to either side; returns the first one free of labels, arrows, markers and data
+ * lines, else the one free of all but the lines that crosses the fewest line segments, else the
+ * first tried. */
 static PlotBox
 place_around (PlotFigure *fig, double x, double y, double w, double h, double dir,
-              const PlotBox *bounds, bool *overlaps)
+              const PlotBox *bounds, bool *overlaps, bool *on_lines)
 {
   static const double radii[] = {3, 7, 12, 20, 30, 45};
-  PlotBox first = {0};
+  PlotBox first = {0}, best = {0};
   bool have_first = false;
+  int best_hits = INT_MAX;
   for (size_t r = 0; r < sizeof radii / sizeof *radii; r++)
     for (int k = 0; k < 16; k++) {
       int side = (k + 1) / 2;
@@ -294,13 +526,22 @@ place_around (PlotFigure *fig, double x, double y, double w, double h, double di
         first = b;
         have_first = true;
       }
-      if (box_free (fig, b, bounds)) {
+      if (!box_free (fig, b, bounds))
+        continue;
+      int hits = box_line_hits (fig, b, -1, best_hits);
+      if (hits == 0) {
         *overlaps = false;
+        *on_lines = false;
         return b;
       }
+      if (hits < best_hits) {
+        best_hits = hits;
+        best = b;
+      }
     }
-  *overlaps = true;
-  return first;
+  *overlaps = best_hits == INT_MAX;
+  *on_lines = true;
+  return *overlaps ? first : best;
 }
 
 /* ---- layout ---- */
@@ -587,6 +828,9 @@ place_contour_labels (PlotFigure *fig, PlotAxes *ax, Item *it, double size)
     if (L < tw * 3)
       continue;
     static const double fr[] = {0.5, 0.25, 0.75, 0.375, 0.625, 0.125, 0.875, 0.0625, 0.9375};
+    /* First a spot clear of the other lines, else one that is clear of labels only. */
+    bool done = false;
+    for (int pass = 0; pass < 2 && !done; pass++)
     for (size_t c = 0; c < sizeof fr / sizeof *fr; c++) {
       double s = L * fr[c];
       if (!closed && (s < tw * 0.75 || s > L - tw * 0.75))
@@ -614,6 +858,8 @@ place_contour_labels (PlotFigure *fig, PlotAxes *ax, Item *it, double size)
       PlotBox b = {xm - bw / 2, ym - bh / 2, bw, bh};
       if (!box_free (fig, b, &bounds))
         continue;
+      if (pass == 0 && box_hits_lines (fig, b, it->line_owner + li))
+        continue;
       add_label (fig, b, PLOT_LABEL_CONTOUR, false);
       if (plot__grow ((void **) &it->clabels, &it->cap_clabels, it->n_clabels + 1, sizeof (ContourLabel))) {
         ContourLabel *cl = &it->clabels[it->n_clabels++];
@@ -624,6 +870,7 @@ place_contour_labels (PlotFigure *fig, PlotAxes *ax, Item *it, double size)
         cl->h = ch;
         memcpy (cl->text, text, sizeof text);
       }
+      done = true;
       break;
     }
   }
@@ -788,6 +1035,18 @@ do_layout (PlotFigure *fig, double W, double H)
       }
     }
   }
+  /* Data lines, for the labels to keep clear of (only when there are labels to place). */
+  bool any_labels = false;
+  for (int a = 0; a < fig->n_axes && !any_labels; a++)
+    for (int i = 0; i < fig->axes[a]->n_items && !any_labels; i++) {
+      const Item *it = &fig->axes[a]->items[i];
+      any_labels = ((it->kind == IT_TEXT && it->anchor == PLOT_ANCHOR_AUTO) || it->kind == IT_ARROW) ? it->markup != NULL
+                   : it->kind == IT_CONTOUR && it->label_levels;
+    }
+  fig->n_line_segs = 0;
+  fig->line_gx = fig->line_gy = 0;
+  if (any_labels)
+    index_lines (fig, W, H);
   /* Texts with a fixed anchor go where they are asked; then the automatic ones. */
   for (int pass = 0; pass < 2; pass++)
     for (int a = 0; a < fig->n_axes; a++) {
@@ -805,7 +1064,7 @@ do_layout (PlotFigure *fig, double W, double H)
         text_size (fig, it->markup, size, false, &w, &h);
         double x, y;
         PlotBox b;
-        bool overlaps = false;
+        bool overlaps = false, on_lines = false;
         if (it->kind == IT_TEXT) {
           to_pt (ax, it->xy[0], it->xy[1], &x, &y);
           if (!finite2 (x, y))
@@ -815,18 +1074,19 @@ do_layout (PlotFigure *fig, double W, double H)
             b.w = w;
             b.h = h;
           } else {
-            b = place_around (fig, x, y, w, h, -M_PI / 4, &bounds, &overlaps);
+            b = place_around (fig, x, y, w, h, -M_PI / 4, &bounds, &overlaps, &on_lines);
           }
         } else {
           ArrowGeom g = arrow_geom (ax, it);
           if (!g.ok)
             continue;
           /* Beyond the head first, in the arrow's direction. */
-          b = place_around (fig, g.tx, g.ty, w, h, atan2 (g.uy, g.ux), &bounds, &overlaps);
+          b = place_around (fig, g.tx, g.ty, w, h, atan2 (g.uy, g.ux), &bounds, &overlaps, &on_lines);
         }
         it->tx = b.x;
         it->ty = b.y;
         it->placed = true;
+        it->halo = on_lines;
         add_label (fig, b, PLOT_LABEL_TEXT, overlaps);
       }
     }
@@ -1397,7 +1657,10 @@ plot_figure_render (PlotFigure *fig, cairo_t *cr, double width_px, double height
       double size = it->size_pt > 0 ? it->size_pt : sz.label;
       PlotColor c = it->kind == IT_ARROW ? plot_paint_resolve (it->style.color, fig->theme)
                                          : plot_paint_resolve (it->color, fig->theme);
-      draw_text (cr, fig, it->markup, size, false, it->tx, it->ty, 0, c);
+      if (it->halo)
+        draw_text_halo (cr, fig, it->markup, size, it->tx, it->ty, c);
+      else
+        draw_text (cr, fig, it->markup, size, false, it->tx, it->ty, 0, c);
     }
     draw_legend (cr, fig, ax);
   }

@@ -123,6 +123,10 @@ plot_figure_free (PlotFigure *fig)
   free (fig->labels);
   free (fig->segs);
   free (fig->obst);
+  free (fig->line_segs);
+  free (fig->line_owner);
+  free (fig->line_cell_start);
+  free (fig->line_cell_idx);
   if (fig->pctx)
     g_object_unref (fig->pctx);
   free (fig);

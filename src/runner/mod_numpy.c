@@ -279,6 +279,11 @@ Value torch_numpy(VM *vm, Value *args, int n, Kw *kw) {
   tn_tensor *t = n >= 1 ? torch_as_tensor(vm, args[0]) : NULL;
   if (!t) return rt_raise(vm, EX_TypeError, "descriptor 'numpy' requires a 'Tensor' object");
   if (tn_requires_grad(t)) return rt_raise(vm, EX_RuntimeError, "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.");
+  if (!vm->t_ndarray) { /* the ndarray class exists once numpy is imported: a program need not import it */
+    Value m = import_module(vm, str_intern_cstr(vm, "numpy"));
+    if (IS_ERR(m)) return m;
+    v_decref(vm, m);
+  }
   return wrap_array(vm, tn_detach(t));
 }
 

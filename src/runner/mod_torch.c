@@ -14,9 +14,19 @@
 
 static void fin_tensor(void *p) { tn_release(p); }
 
+/* An engine tensor that already has a live Tensor object is that object, as in PyTorch (an op that
+ * returns its input, w.grad twice, node.variable); t is a new reference. */
 static Value wrap(VM *vm, tn_tensor *t) {
   if (!t) return rt_raise_tn(vm);
-  return native_new(vm, vm->t_tensor, t, fin_tensor);
+  Obj *o = tensor_id_find(vm, t);
+  if (o) {
+    tn_release(t);
+    OBJ_INCREF(o);
+    return v_obj(o);
+  }
+  Value v = native_new(vm, vm->t_tensor, t, fin_tensor);
+  if (!IS_ERR(v)) tensor_id_add(vm, t, v.u.o);
+  return v;
 }
 
 static tn_tensor *as_tensor(VM *vm, Value v) {
@@ -84,6 +94,11 @@ static int shape_args(VM *vm, Value *args, int n, int64_t *shape, int32_t *ndim)
 static Value with_requires_grad(VM *vm, Kw *kw, tn_tensor *t) {
   Value rg;
   if (t && kw_find(kw, "requires_grad", &rg) && rt_truthy(vm, rg) == 1) {
+    /* the factories' own wording (capital O); requires_grad_() says "only ... floating point dtype" */
+    if (!tn_dtype_is_floating(t->dtype)) {
+      tn_release(t);
+      return rt_raise(vm, EX_RuntimeError, "Only Tensors of floating point and complex dtype can require gradients");
+    }
     tn_tensor *r = tn_requires_grad_(t, true); /* a new reference to t */
     if (!r) { tn_release(t); return rt_raise_tn(vm); }
     tn_release(r);
@@ -214,7 +229,7 @@ static Value t_full(VM *vm, Value *args, int n, Kw *kw) {
   int32_t nd;
   tn_dtype dt;
   if (shape_args(vm, args, 1, shape, &nd) < 0 || opt_dtype(vm, kw, &dt) < 0) return VERR;
-  return wrap(vm, tn_full(nd, shape, to_scalar(args[1]), TN_OPTS(dt)));
+  return with_requires_grad(vm, kw, tn_full(nd, shape, to_scalar(args[1]), TN_OPTS(dt)));
 }
 
 static Value t_arange(VM *vm, Value *args, int n, Kw *kw) {
@@ -225,7 +240,7 @@ static Value t_arange(VM *vm, Value *args, int n, Kw *kw) {
   tn_scalar start = n == 1 ? tn_scalar_int(0) : to_scalar(args[0]);
   tn_scalar end = n == 1 ? to_scalar(args[0]) : to_scalar(args[1]);
   tn_scalar step = n == 3 ? to_scalar(args[2]) : tn_scalar_int(1);
-  return wrap(vm, tn_arange(start, end, step, TN_OPTS(dt)));
+  return with_requires_grad(vm, kw, tn_arange(start, end, step, TN_OPTS(dt)));
 }
 
 static Value t_linspace(VM *vm, Value *args, int n, Kw *kw) {
@@ -235,7 +250,7 @@ static Value t_linspace(VM *vm, Value *args, int n, Kw *kw) {
   if (n < 2 || !is_number(args[0]) || !is_number(args[1])) return rt_raise(vm, EX_TypeError, "linspace() received an invalid combination of arguments");
   int64_t steps;
   if (rt_index(vm, n >= 3 ? args[2] : (kw_find(kw, "steps", &st) ? st : VNONE), &steps, NULL) < 0) return VERR;
-  return wrap(vm, tn_linspace(to_scalar(args[0]), to_scalar(args[1]), steps, TN_OPTS(dt)));
+  return with_requires_grad(vm, kw, tn_linspace(to_scalar(args[0]), to_scalar(args[1]), steps, TN_OPTS(dt)));
 }
 
 static Value t_eye(VM *vm, Value *args, int n, Kw *kw) {
@@ -243,7 +258,7 @@ static Value t_eye(VM *vm, Value *args, int n, Kw *kw) {
   int64_t a, b = -1;
   if (opt_dtype(vm, kw, &dt) < 0 || check_nargs(vm, "eye", n, 1, 2) < 0 || rt_index(vm, args[0], &a, NULL) < 0) return VERR;
   if (n == 2 && rt_index(vm, args[1], &b, NULL) < 0) return VERR;
-  return wrap(vm, tn_eye(a, b, TN_OPTS(dt)));
+  return with_requires_grad(vm, kw, tn_eye(a, b, TN_OPTS(dt)));
 }
 
 static Value t_like(VM *vm, Value *args, int n, Kw *kw, int which) {
@@ -252,10 +267,10 @@ static Value t_like(VM *vm, Value *args, int n, Kw *kw, int which) {
   if (!t) return rt_raise(vm, EX_TypeError, "expected a Tensor as the first argument");
   if (opt_dtype(vm, kw, &dt) < 0) return VERR;
   switch (which) {
-  case 0: return wrap(vm, tn_zeros_like(t, TN_OPTS(dt)));
-  case 1: return wrap(vm, tn_ones_like(t, TN_OPTS(dt)));
-  case 2: return wrap(vm, tn_rand_like(t, TN_OPTS(dt)));
-  default: return wrap(vm, tn_randn_like(t, TN_OPTS(dt)));
+  case 0: return with_requires_grad(vm, kw, tn_zeros_like(t, TN_OPTS(dt)));
+  case 1: return with_requires_grad(vm, kw, tn_ones_like(t, TN_OPTS(dt)));
+  case 2: return with_requires_grad(vm, kw, tn_rand_like(t, TN_OPTS(dt)));
+  default: return with_requires_grad(vm, kw, tn_randn_like(t, TN_OPTS(dt)));
   }
 }
 static Value t_zeros_like(VM *vm, Value *a, int n, Kw *kw) { return t_like(vm, a, n, kw, 0); }
@@ -401,7 +416,18 @@ static Value tensor_repr(VM *vm, Value *args, int n, Kw *kw) {
   SELF_T;
   char *r = tn_repr(self);
   if (!r) return rt_raise_tn(vm);
-  Value v = v_str(vm, r);
+  Value v;
+  if (tn_is_parameter(self)) { /* nn.Parameter's __repr__ */
+    size_t len = strlen(r);
+    char *p = malloc(len + 23);
+    if (!p) { free(r); return rt_raise(vm, EX_MemoryError, "%s", ""); }
+    memcpy(p, "Parameter containing:\n", 22);
+    memcpy(p + 22, r, len + 1);
+    v = v_str(vm, p);
+    free(p);
+  } else {
+    v = v_str(vm, r);
+  }
   free(r);
   return v;
 }
@@ -656,7 +682,19 @@ BINOP(rsub, TN_BINARY_SUB, true)
 BINOP(mul, TN_BINARY_MUL, false)
 BINOP(rmul, TN_BINARY_MUL, true)
 BINOP(truediv, TN_BINARY_DIV, false)
-BINOP(rtruediv, TN_BINARY_DIV, true)
+/* number / tensor: PyTorch's __rdiv__ is self.reciprocal() * other, which rounds differently from a
+ * true division and records MulBackward0 (after ReciprocalBackward0) */
+static Value d_rtruediv(VM *vm, Value *a, int n, Kw *kw) {
+  (void)kw;
+  if (n != 2) return rt_raise(vm, EX_TypeError, "expected 1 argument");
+  tn_tensor *self = as_tensor(vm, a[0]), *owned;
+  if (!self || as_tensor(vm, a[1]) || !operand(vm, a[1], &owned)) return binop(vm, TN_BINARY_DIV, a[0], a[1], true);
+  tn_tensor *rec = tn_unary(TN_UNARY_RECIPROCAL, self);
+  tn_tensor *r = rec ? tn_binary(TN_BINARY_MUL, rec, owned) : NULL;
+  if (rec) tn_release(rec);
+  tn_release(owned);
+  return wrap(vm, r);
+}
 BINOP(floordiv, TN_BINARY_FLOOR_DIVIDE, false)
 BINOP(rfloordiv, TN_BINARY_FLOOR_DIVIDE, true)
 BINOP(mod, TN_BINARY_REMAINDER, false)
@@ -882,7 +920,7 @@ static Value tensor_getattr(VM *vm, Value self_v, Str *name) {
   const char *s = name->s;
   /* every lookup (methods too) comes here first: reject most names on their first letter */
   switch (s[0]) {
-  case 'T': case 'd': case 'g': case 'i': case 'm': case 'n': case 'r': case 's': break;
+  case 'T': case '_': case 'd': case 'g': case 'i': case 'm': case 'n': case 'r': case 's': break;
   default: return VNULL;
   }
   tn_tensor *t = as_tensor(vm, self_v);
@@ -904,6 +942,7 @@ static Value tensor_getattr(VM *vm, Value self_v, Str *name) {
   if (strcmp(s, "retains_grad") == 0) return v_bool(tn_retains_grad(t));
   if (strcmp(s, "is_leaf") == 0) return v_bool(tn_is_leaf(t));
   if (strcmp(s, "data") == 0) return wrap(vm, tn_detach(t));
+  if (strcmp(s, "_version") == 0) return v_int((int64_t)tn_version(t));
   return VNULL;
 }
 
@@ -1118,7 +1157,8 @@ Value mod_torch_nn_functional_init(VM *vm) {
   Value py = import_module(vm, str_intern_cstr(vm, "torch.nn._functional_py"));
   if (IS_ERR(py)) { OBJ_DECREF(vm, m); return py; }
   static const char *const py_names[] = {"mse_loss", "binary_cross_entropy", "cross_entropy", "nll_loss",
-                                         "softmax", "log_softmax"};
+                                         "softmax", "log_softmax", "linear", "binary_cross_entropy_with_logits",
+                                         "one_hot"};
   for (size_t i = 0; i < sizeof py_names / sizeof py_names[0]; i++) {
     Str *k = str_intern_cstr(vm, py_names[i]);
     Value f = k ? dict_get_str(((Module *)py.u.o)->dict, k) : VNULL;
@@ -1167,6 +1207,11 @@ static int tensor_setattr(VM *vm, Value self_v, Str *name, Value v) {
   if (strcmp(name->s, "requires_grad") == 0) {
     int f = rt_truthy(vm, v);
     if (f < 0) return -1;
+    /* the property setter's wording differs from requires_grad_()'s */
+    if (f == 1 && tn_is_leaf(t) && !tn_dtype_is_floating(t->dtype)) {
+      rt_raise(vm, EX_RuntimeError, "only Tensors of floating point and complex dtype can require gradients");
+      return -1;
+    }
     tn_tensor *r = tn_requires_grad_(t, f == 1);
     if (!r) { rt_raise_tn(vm); return -1; }
     tn_release(r);

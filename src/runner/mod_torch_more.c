@@ -516,6 +516,21 @@ static Value t_linalg_norm(VM *vm, Value *args, int n, Kw *kw) {
   if (o.tag != V_NULL && o.tag != V_NONE && double_arg(vm, o, "linalg_norm", "ord", &ord) < 0) return VERR;
   return W(tn_linalg_norm(self, o.tag != V_NULL && o.tag != V_NONE, ord, NULL, nd, nd ? dims : NULL, keep));
 }
+/* torch.linalg.matrix_norm(A, ord='fro', dim=(-2, -1), keepdim=False) */
+static Value t_matrix_norm(VM *vm, Value *args, int n, Kw *kw) {
+  SELF("linalg_matrix_norm");
+  Value o = arg(args, n, kw, 1, "ord");
+  int64_t dims[TN_MAX_DIMS] = {-2, -1};
+  int32_t nd = 2;
+  Value dv = arg(args, n, kw, 2, "dim");
+  if (dv.tag != V_NULL && dims_of(vm, dv, dims, &nd) < 0) return VERR;
+  bool keep = flag(vm, arg(args, n, kw, 3, "keepdim"), false);
+  if (o.tag == V_NULL || (o.tag == V_OBJ && o.u.o->kind == O_STR))
+    return W(tn_linalg_norm(self, false, 0, o.tag == V_NULL ? "fro" : ((Str *)o.u.o)->s, nd, dims, keep));
+  double ord = 0;
+  if (double_arg(vm, o, "linalg_matrix_norm", "ord", &ord) < 0) return VERR;
+  return W(tn_linalg_norm(self, true, ord, NULL, nd, dims, keep));
+}
 static Value t_vector_norm(VM *vm, Value *args, int n, Kw *kw) {
   SELF("linalg_vector_norm");
   Value o = arg(args, n, kw, 1, "ord");
@@ -1336,6 +1351,111 @@ static Value ag_backward(VM *vm, Value *args, int n, Kw *kw) {
   return r;
 }
 
+/* ----- torch.nn.functional's engine ops (nn.c); torch.nn.functional's Python (modules_py.c)
+ * checks the arguments as PyTorch's does and calls the private torch._nn_* below ----- */
+
+/* an optional tensor argument: None or absent gives NULL without error */
+static int opt_tensor(VM *vm, Value v, const char *fname, const char *name, int pos, tn_tensor **out) {
+  *out = NULL;
+  if (v.tag == V_NULL || v.tag == V_NONE) return 0;
+  *out = tensor_arg(vm, v, fname, name, pos);
+  return *out ? 0 : -1;
+}
+
+static int reduction_arg(VM *vm, Value v, tn_reduction *out) {
+  const char *s = v.tag == V_OBJ && v.u.o->kind == O_STR ? ((Str *)v.u.o)->s : "mean";
+  if (strcmp(s, "none") == 0) *out = TN_REDUCTION_NONE;
+  else if (strcmp(s, "mean") == 0) *out = TN_REDUCTION_MEAN;
+  else if (strcmp(s, "sum") == 0) *out = TN_REDUCTION_SUM;
+  else { rt_raise(vm, EX_ValueError, "%s is not a valid value for reduction", s); return -1; }
+  return 0;
+}
+
+static Value m_addmm(VM *vm, Value *args, int n, Kw *kw) {
+  SELF("addmm");
+  tn_tensor *m1 = tensor_arg(vm, arg(args, n, kw, 1, "mat1"), "addmm", "mat1", 2);
+  if (!m1) return VERR;
+  tn_tensor *m2 = tensor_arg(vm, arg(args, n, kw, 2, "mat2"), "addmm", "mat2", 3);
+  if (!m2) return VERR;
+  Value b = arg(args, n, kw, -1, "beta"), a = arg(args, n, kw, -1, "alpha");
+  tn_scalar beta = is_number(b) ? to_scalar(b) : tn_scalar_int(1), alpha = is_number(a) ? to_scalar(a) : tn_scalar_int(1);
+  return W(tn_addmm(self, m1, m2, beta, alpha));
+}
+
+static Value softmax_impl(VM *vm, Value *args, int n, Kw *kw, bool log_) {
+  const char *fname = log_ ? "log_softmax" : "softmax";
+  SELF(fname);
+  int64_t dim;
+  if (int_arg(vm, arg(args, n, kw, 1, "dim"), fname, "dim", &dim) < 0) return VERR;
+  tn_dtype dt = TN_DTYPE_UNDEFINED;
+  Value d = arg(args, n, kw, 2, "dtype");
+  if (d.tag != V_NULL && d.tag != V_NONE && !as_dtype(vm, d, &dt))
+    return rt_raise(vm, EX_TypeError, "%s(): argument 'dtype' must be torch.dtype, not %s", fname, rt_type_name(vm, d));
+  return W(log_ ? tn_log_softmax(self, dim, dt) : tn_softmax(self, dim, dt));
+}
+static Value m_softmax(VM *vm, Value *args, int n, Kw *kw) { return softmax_impl(vm, args, n, kw, false); }
+static Value m_log_softmax(VM *vm, Value *args, int n, Kw *kw) { return softmax_impl(vm, args, n, kw, true); }
+
+/* torch._nn_linear(input, weight, bias) */
+static Value t_nn_linear(VM *vm, Value *args, int n, Kw *kw) {
+  SELF("linear");
+  tn_tensor *w = tensor_arg(vm, arg(args, n, kw, 1, "weight"), "linear", "weight", 2), *b;
+  if (!w || opt_tensor(vm, arg(args, n, kw, 2, "bias"), "linear", "bias", 3, &b) < 0) return VERR;
+  return W(tn_linear(self, w, b));
+}
+
+/* torch._nn_loss(kind, input, target, weight, pos_weight, reduction, ignore_index) */
+static Value t_nn_loss(VM *vm, Value *args, int n, Kw *kw) {
+  (void)kw;
+  if (n < 7 || args[0].tag != V_INT) return rt_raise(vm, EX_TypeError, "_nn_loss(): bad arguments");
+  tn_tensor *x = tensor_arg(vm, args[1], "loss", "input", 1), *y = x ? tensor_arg(vm, args[2], "loss", "target", 2) : NULL;
+  tn_tensor *w, *pw;
+  tn_reduction red;
+  int64_t ignore = -100;
+  if (!x || !y || opt_tensor(vm, args[3], "loss", "weight", 3, &w) < 0 || opt_tensor(vm, args[4], "loss", "pos_weight", 4, &pw) < 0 ||
+      reduction_arg(vm, args[5], &red) < 0)
+    return VERR;
+  if (args[6].tag == V_INT) ignore = args[6].u.i;
+  switch (args[0].u.i) {
+  case 0: return W(tn_mse_loss(x, y, red));
+  case 1: return W(tn_binary_cross_entropy(x, y, w, red));
+  case 2: return W(tn_binary_cross_entropy_with_logits(x, y, w, pw, red));
+  default: return W(tn_nll_loss(x, y, w, red, ignore));
+  }
+}
+
+/* torch.nn.parameter.Parameter: a subclass of Tensor, for type(p) */
+static Class *param_cls;
+
+/* torch._make_parameter(data, requires_grad): nn.Parameter's tensor (data's storage, a leaf) */
+static Value t_make_parameter(VM *vm, Value *args, int n, Kw *kw) {
+  (void)kw;
+  tn_tensor *t = n > 0 ? torch_as_tensor(vm, args[0]) : NULL;
+  if (!t) return rt_raise(vm, EX_TypeError, "Parameter(): argument 'data' must be Tensor");
+  tn_tensor *d = tn_detach(t);
+  if (!d) return rt_raise_tn(vm);
+  bool rg = n < 2 || rt_truthy(vm, args[1]) == 1;
+  if (rg) {
+    tn_tensor *r = tn_requires_grad_(d, true);
+    if (!r) { tn_release(d); return rt_raise_tn(vm); }
+    tn_release(r);
+  }
+  if (tn_set_parameter(d, true) < 0) { tn_release(d); return rt_raise_tn(vm); }
+  Value v = W(d);
+  if (!IS_ERR(v) && param_cls) { /* the same Native, of class Parameter */
+    v.u.o->cls->h.rc--;
+    v.u.o->cls = param_cls;
+    param_cls->h.rc++;
+  }
+  return v;
+}
+
+static Value m_is_parameter(VM *vm, Value *args, int n, Kw *kw) {
+  (void)kw;
+  tn_tensor *t = n > 0 ? torch_as_tensor(vm, args[0]) : NULL;
+  return v_bool(t && tn_is_parameter(t));
+}
+
 /* ----- registration ----- */
 
 static Class *mk_class(VM *vm, const char *name) {
@@ -1374,8 +1494,11 @@ int torch_more_init(VM *vm, Module *m, bool first) {
       {"swapdims", m_swapaxes}, {"retain_grad", m_retain_grad}, {"detach_", m_detach_}, {"new_zeros", m_new_zeros},
       {"new_ones", m_new_ones}, {"new_empty", m_new_empty}, {"new_full", m_new_full}, {"new_tensor", m_new_tensor},
       {"view_as", m_view_as}, {"reshape_as", m_reshape_as}, {"max", t_max2}, {"min", t_min2},
+      {"addmm", m_addmm}, {"softmax", m_softmax}, {"log_softmax", m_log_softmax},
     };
     for (size_t i = 0; i < sizeof tm / sizeof tm[0]; i++) def_method(vm, vm->t_tensor, tm[i].name, tm[i].fn);
+    param_cls = class_new(vm, "Parameter", vm->t_tensor, true);
+    if (param_cls) param_cls->module = "torch.nn.parameter";
     finfo_cls = mk_class(vm, "finfo");
     iinfo_cls = mk_class(vm, "iinfo");
     nograd_cls = mk_class(vm, "no_grad");
@@ -1436,6 +1559,8 @@ int torch_more_init(VM *vm, Module *m, bool first) {
     {"select", m_select}, {"as_strided", m_as_strided}, {"permute", t_permute}, {"t", t_t}, {"swapaxes", m_swapaxes},
     {"swapdims", m_swapaxes}, {"detach", t_detach}, {"broadcast_shapes", t_broadcast_shapes},
     {"max", t_max2}, {"min", t_min2}, {"can_cast", t_can_cast}, {"var_mean", t_var_mean}, {"std_mean", t_std_mean},
+    {"addmm", m_addmm}, {"softmax", m_softmax}, {"log_softmax", m_log_softmax}, {"_nn_linear", t_nn_linear},
+    {"_nn_loss", t_nn_loss}, {"_make_parameter", t_make_parameter}, {"_is_parameter", m_is_parameter},
   };
   /* keep the reductions' max/min for the forms that are not max(a, b) */
   Value mx = dict_get_str(m->dict, str_intern_cstr(vm, "max")), mn = dict_get_str(m->dict, str_intern_cstr(vm, "min"));
@@ -1446,6 +1571,7 @@ int torch_more_init(VM *vm, Module *m, bool first) {
   def_func(vm, la->dict, "solve", t_solve);
   def_func(vm, la->dict, "norm", t_linalg_norm);
   def_func(vm, la->dict, "vector_norm", t_vector_norm);
+  def_func(vm, la->dict, "matrix_norm", t_matrix_norm);
   int r = dict_set_str(vm, m->dict, str_intern_cstr(vm, "linalg"), v_obj(la));
   /* cached as imported, so that `import torch.linalg` finds it without a registry entry */
   if (r == 0 && dict_get_str(vm->modules, str_intern_cstr(vm, "torch.linalg")).tag == V_NULL) r = dict_set_str(vm, vm->modules, str_intern_cstr(vm, "torch.linalg"), v_obj(la));

@@ -21,6 +21,8 @@ void *obj_alloc(VM *vm, size_t size, OKind kind, Class *cls) {
   return o;
 }
 
+static void tensor_id_forget(VM *vm, const void *t, Obj *o);
+
 static void clear_children(VM *vm, Obj *o) {
   switch (o->kind) {
   case O_LIST: {
@@ -79,6 +81,7 @@ static void clear_children(VM *vm, Obj *o) {
   }
   case O_NATIVE: {
     Native *n = (Native *)o;
+    if (n->ptr) tensor_id_forget(vm, n->ptr, o);
     if (n->fin && n->ptr) n->fin(n->ptr);
     n->ptr = NULL;
     break;
@@ -86,6 +89,74 @@ static void clear_children(VM *vm, Obj *o) {
   case O_WRAP: v_decref(vm, ((Wrap *)o)->func); ((Wrap *)o)->func = VNULL; break;
   case O_DICTVIEW: OBJ_DECREF(vm, ((DictView *)o)->d); ((DictView *)o)->d = NULL; break;
   default: break;
+  }
+}
+
+/* ----- tensor identity: tn_tensor* -> live Tensor object (linear probing) ----- */
+
+static size_t tid_slot(const void *t, size_t cap) {
+  uint64_t h = (uint64_t)(uintptr_t)t;
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return (size_t)h & (cap - 1);
+}
+
+Obj *tensor_id_find(VM *vm, const void *t) {
+  size_t cap = vm->tensor_ids.cap;
+  if (!cap) return NULL;
+  for (size_t i = tid_slot(t, cap);; i = (i + 1) & (cap - 1)) {
+    if (!vm->tensor_ids.keys[i]) return NULL;
+    if (vm->tensor_ids.keys[i] == t) return vm->tensor_ids.objs[i];
+  }
+}
+
+/* best effort: without memory the object simply stays unregistered */
+void tensor_id_add(VM *vm, const void *t, Obj *o) {
+  if (vm->tearing_down) return;
+  if (2 * (vm->tensor_ids.n + 1) > vm->tensor_ids.cap) {
+    size_t nc = vm->tensor_ids.cap ? vm->tensor_ids.cap * 2 : 64;
+    void **nk = calloc(nc, sizeof *nk);
+    Obj **no = calloc(nc, sizeof *no);
+    if (!nk || !no) { free(nk); free(no); return; }
+    for (size_t i = 0; i < vm->tensor_ids.cap; i++) {
+      if (!vm->tensor_ids.keys[i]) continue;
+      size_t j = tid_slot(vm->tensor_ids.keys[i], nc);
+      while (nk[j]) j = (j + 1) & (nc - 1);
+      nk[j] = vm->tensor_ids.keys[i];
+      no[j] = vm->tensor_ids.objs[i];
+    }
+    free(vm->tensor_ids.keys);
+    free(vm->tensor_ids.objs);
+    vm->tensor_ids.keys = nk;
+    vm->tensor_ids.objs = no;
+    vm->tensor_ids.cap = nc;
+  }
+  size_t cap = vm->tensor_ids.cap, i = tid_slot(t, cap);
+  while (vm->tensor_ids.keys[i] && vm->tensor_ids.keys[i] != t) i = (i + 1) & (cap - 1);
+  if (!vm->tensor_ids.keys[i]) vm->tensor_ids.n++;
+  vm->tensor_ids.keys[i] = (void *)t;
+  vm->tensor_ids.objs[i] = o;
+}
+
+/* o, the object of t, goes: drop its entry (only if it is o's), backward-shifting the cluster */
+static void tensor_id_forget(VM *vm, const void *t, Obj *o) {
+  size_t cap = vm->tensor_ids.cap;
+  if (!cap) return;
+  size_t i = tid_slot(t, cap);
+  while (vm->tensor_ids.keys[i] && vm->tensor_ids.keys[i] != t) i = (i + 1) & (cap - 1);
+  if (!vm->tensor_ids.keys[i] || vm->tensor_ids.objs[i] != o) return;
+  vm->tensor_ids.keys[i] = NULL;
+  vm->tensor_ids.n--;
+  for (size_t j = (i + 1) & (cap - 1); vm->tensor_ids.keys[j]; j = (j + 1) & (cap - 1)) {
+    size_t home = tid_slot(vm->tensor_ids.keys[j], cap);
+    /* move j into the hole at i unless its home lies cyclically in (i, j] */
+    bool stays = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+    if (stays) continue;
+    vm->tensor_ids.keys[i] = vm->tensor_ids.keys[j];
+    vm->tensor_ids.objs[i] = vm->tensor_ids.objs[j];
+    vm->tensor_ids.keys[j] = NULL;
+    i = j;
   }
 }
 
@@ -114,6 +185,11 @@ void objects_teardown(VM *vm) {
     o = n;
   }
   vm->all_objs = NULL;
+  free(vm->tensor_ids.keys);
+  free(vm->tensor_ids.objs);
+  vm->tensor_ids.keys = NULL;
+  vm->tensor_ids.objs = NULL;
+  vm->tensor_ids.cap = vm->tensor_ids.n = 0;
 }
 
 /* ----- str ----- */

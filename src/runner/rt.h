@@ -270,6 +270,9 @@ struct VM {
   /* torch module (mod_torch.c): its classes and dtype objects */
   Class *t_tensor, *t_dtype, *t_size, *t_device;
   Class *t_ndarray, *t_nptype; /* numpy (mod_numpy.c) */
+  /* tn_tensor* -> its live Tensor object, so that the same engine tensor is the same Python object
+   * (w.grad is w.grad, node.variable is w): open addressing, keys borrowed (obj.c) */
+  struct { void **keys; Obj **objs; size_t cap, n; } tensor_ids;
   Value t_dtypes[16];
   /* random module state: CPython's Mersenne Twister */
   uint32_t mt[624]; int mti; bool has_gauss; double gauss_next;
@@ -314,6 +317,8 @@ void def_func(VM *vm, Dict *d, const char *name, NatFn fn);
 Module *module_new(VM *vm, const char *name);
 Value native_new(VM *vm, Class *cls, void *ptr, void (*fin)(void *));
 
+Obj *tensor_id_find(VM *vm, const void *t);
+void tensor_id_add(VM *vm, const void *t, Obj *o);
 Class *rt_type(VM *vm, Value v);
 const char *rt_type_name(VM *vm, Value v);
 int64_t rt_hash(VM *vm, Value v, int *err);

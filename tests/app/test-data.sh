@@ -12,7 +12,7 @@ case "$exe" in /*) ;; *) exe=$PWD/$exe ;; esac # meson passes it relative to the
 app_id=io.github.optbench.Workbench
 n=0
 failures=0
-echo "1..6"
+echo "1..7"
 
 report() { # report NAME STATUS OUTPUTFILE
   n=$((n + 1))
@@ -98,5 +98,26 @@ if [ "$st" -eq 2 ] && [ ! -s "$out.stdout" ] && [ "$(wc -l <"$out")" -eq 1 ] &&
     grep -q "no-such-lesson" "$out"; then st=0; else echo "exit status $st" >>"$out"; st=1; fi
 rm -f "$out.stdout"
 report /data/unknown-lesson-exits-2 "$st" "$out"
+
+# Every lesson's example.py is a snippet of the differential corpus, byte-identical: the code
+# pane shows what tests/snippets checks against real PyTorch's output.
+: >"$out"
+st=0
+for f in lessons/*/example.py; do
+  [ -f "$f" ] || continue
+  id=$(basename "$(dirname "$f")")
+  snippet=tests/snippets/lesson_$(echo "$id" | tr '-' '_').py
+  if [ ! -f "$snippet" ]; then
+    echo "$f has no copy $snippet in the snippet corpus" >>"$out"
+    st=1
+  elif ! cmp -s "$f" "$snippet"; then
+    echo "$f and $snippet differ" >>"$out"
+    st=1
+  elif [ ! -f "${snippet%.py}.out" ]; then
+    echo "$snippet has no expected output ${snippet%.py}.out (tests/snippets/regenerate.py)" >>"$out"
+    st=1
+  fi
+done
+report /data/lesson-examples-in-corpus "$st" "$out"
 
 [ "$failures" -eq 0 ]

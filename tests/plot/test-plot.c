@@ -468,6 +468,84 @@ test_labels_disjoint (void)
   plot_figure_free (fig);
 }
 
+/* A dense set of lines with a gap: annotations and an arrow label next to them go where no line
+ * passes (checked against the lines' own segments, mapped to points here), and the same figure
+ * laid out twice places them identically. */
+enum { DENSE_LINES = 40, DENSE_PTS = 200 };
+
+static PlotFigure *
+dense_lines_figure (void)
+{
+  PlotFigure *fig = plot_figure_new (360, 260);
+  PlotAxes *ax = plot_figure_add_subplot (fig, 1, 1, 0);
+  plot_axes_set_xlim (ax, 0, 10);
+  plot_axes_set_ylim (ax, 0, 10);
+  /* Wavy horizontal lines every 0.2 below y = 6.2 and above y = 8.6: free only in the band. */
+  for (int l = 0; l < DENSE_LINES; l++) {
+    double x[DENSE_PTS], y[DENSE_PTS];
+    double base = l < 30 ? 0.2 * l : 8.6 + 0.2 * (l - 30);
+    for (int k = 0; k < DENSE_PTS; k++) {
+      x[k] = 10.0 * k / (DENSE_PTS - 1);
+      y[k] = base + 0.05 * sin (3 * x[k] + l);
+    }
+    PlotLineStyle st = plot_line_style (PLOT_ROLE_ACCENT1 + l % 6, 0.8);
+    plot_axes_add_line (ax, x, y, DENSE_PTS, &st, NULL);
+  }
+  /* Labels anchored inside the dense part, near the free band. */
+  plot_axes_add_text (ax, 3, 5.9, "‖∇<i>L</i>(<i>w</i>)‖ = 1.25", PLOT_ANCHOR_AUTO,
+                      plot_paint_role (PLOT_ROLE_FOREGROUND), 0);
+  plot_axes_add_text (ax, 7, 8.9, "<i>w</i><sub>0</sub>", PLOT_ANCHOR_AUTO,
+                      plot_paint_role (PLOT_ROLE_FOREGROUND), 0);
+  PlotLineStyle as = plot_line_style (PLOT_ROLE_ACCENT2, 1.5);
+  plot_axes_add_arrow (ax, 5, 5.5, 5.5, 6.6, &as, "−∇<i>L</i>");
+  return fig;
+}
+
+static void
+test_labels_avoid_lines (void)
+{
+  PlotFigure *fig = dense_lines_figure ();
+  plot_figure_layout (fig, 360, 260);
+  PlotAxes *ax = plot_figure_get_axes (fig, 0);
+  int n;
+  const PlotPlacedLabel *lab = plot_figure_get_labels (fig, &n);
+  int texts = 0;
+  for (int i = 0; i < n; i++) {
+    if (lab[i].kind != PLOT_LABEL_TEXT)
+      continue;
+    texts++;
+    g_assert_false (lab[i].overlaps);
+    for (int l = 0; l < DENSE_LINES; l++) {
+      double base = l < 30 ? 0.2 * l : 8.6 + 0.2 * (l - 30);
+      for (int k = 0; k + 1 < DENSE_PTS; k++) {
+        double xa = 10.0 * k / (DENSE_PTS - 1), xb = 10.0 * (k + 1) / (DENSE_PTS - 1);
+        double s[4];
+        g_assert_true (plot_axes_data_to_point (ax, xa, base + 0.05 * sin (3 * xa + l), &s[0], &s[1]));
+        g_assert_true (plot_axes_data_to_point (ax, xb, base + 0.05 * sin (3 * xb + l), &s[2], &s[3]));
+        if (seg_hits (s, lab[i].box))
+          g_error ("label %d (%g %g %g %g) crosses line %d", i, lab[i].box.x, lab[i].box.y,
+                   lab[i].box.w, lab[i].box.h, l);
+      }
+    }
+  }
+  g_assert_cmpint (texts, ==, 3);
+  /* Deterministic: a second figure with the same content, laid out again, places the same boxes. */
+  PlotPlacedLabel *copy = g_memdup2 (lab, sizeof *lab * n);
+  PlotFigure *again = dense_lines_figure ();
+  plot_figure_layout (again, 360, 260);
+  plot_figure_layout (again, 360, 260);
+  int n2;
+  const PlotPlacedLabel *lab2 = plot_figure_get_labels (again, &n2);
+  g_assert_cmpint (n2, ==, n);
+  for (int i = 0; i < n; i++) {
+    g_assert_cmpfloat (lab2[i].box.x, ==, copy[i].box.x);
+    g_assert_cmpfloat (lab2[i].box.y, ==, copy[i].box.y);
+  }
+  g_free (copy);
+  plot_figure_free (again);
+  plot_figure_free (fig);
+}
+
 static void
 test_legend_emptiest_corner (void)
 {
@@ -936,6 +1014,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/contour/two-minima", test_contour_two_minima);
   g_test_add_func ("/plot/contour/nan-and-arguments", test_contour_nan_and_args);
   g_test_add_func ("/plot/labels/disjoint", test_labels_disjoint);
+  g_test_add_func ("/plot/labels/avoid-lines", test_labels_avoid_lines);
   g_test_add_func ("/plot/labels/legend-corner", test_legend_emptiest_corner);
   g_test_add_func ("/plot/render/arrow", test_render_arrow);
   g_test_add_func ("/plot/render/themes", test_themes);

@@ -1,0 +1,142 @@
+/* threads.c — a small pthread pool for large element-wise work and copies.
+ *
+ * One parallel region runs at a time: the caller takes part, the workers pick pieces off a shared
+ * counter, and the caller returns once every worker has checked in. A second thread that wants
+ * the pool while it is busy (the GUI thread beside the runner's worker), or a piece of work that
+ * asks for it again from inside a region, just runs alone: no deadlock, no oversubscription.
+ * Workers spin briefly before sleeping, so that a sequence of large ops does not pay a wake-up
+ * each time. Which piece a thread runs never changes a result: the pieces are disjoint and each
+ * element's computation is the same on every thread. */
+#include "tn-internal.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define TN_MAX_THREADS 8
+#define SPIN_ROUNDS 2000
+
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+static int pool_threads = 1; /* including the caller */
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
+static atomic_flag pool_busy = ATOMIC_FLAG_INIT;
+static atomic_uint_fast64_t job_gen;
+static atomic_int job_next, job_remaining;
+static struct {
+  tn__range_fn fn;
+  void *ctx;
+  int64_t n, chunk;
+  int nchunks;
+} job;
+static _Thread_local bool in_region;
+
+static inline void cpu_relax(void) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  __builtin_ia32_pause();
+#endif
+}
+
+static void run_chunks(void) {
+  int c;
+  while ((c = atomic_fetch_add_explicit(&job_next, 1, memory_order_relaxed)) < job.nchunks) {
+    int64_t b = (int64_t)c * job.chunk, e = b + job.chunk < job.n ? b + job.chunk : job.n;
+    job.fn(job.ctx, b, e);
+  }
+}
+
+static void *worker(void *arg) {
+  (void)arg;
+  in_region = true; /* a worker never starts a region of its own */
+  uint_fast64_t seen = 0;
+  for (;;) {
+    uint_fast64_t g = atomic_load_explicit(&job_gen, memory_order_acquire);
+    for (int i = 0; g == seen && i < SPIN_ROUNDS; i++) {
+      cpu_relax();
+      g = atomic_load_explicit(&job_gen, memory_order_acquire);
+    }
+    if (g == seen) {
+      pthread_mutex_lock(&pool_mu);
+      while ((g = atomic_load_explicit(&job_gen, memory_order_acquire)) == seen) pthread_cond_wait(&work_cv, &pool_mu);
+      pthread_mutex_unlock(&pool_mu);
+    }
+    seen = g;
+    run_chunks();
+    if (atomic_fetch_sub_explicit(&job_remaining, 1, memory_order_acq_rel) == 1) {
+      pthread_mutex_lock(&pool_mu);
+      pthread_cond_signal(&done_cv);
+      pthread_mutex_unlock(&pool_mu);
+    }
+  }
+  return NULL;
+}
+
+/* A forked child has none of the workers: it runs everything on its one thread. */
+static void pool_atfork_child(void) {
+  pool_threads = 1;
+  atomic_flag_clear(&pool_busy);
+}
+
+static void pool_init(void) {
+  pthread_atfork(NULL, NULL, pool_atfork_child);
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  const char *env = getenv("TN_NUM_THREADS");
+  if (env && *env) n = strtol(env, NULL, 10);
+  if (n < 1) n = 1;
+  if (n > TN_MAX_THREADS) n = TN_MAX_THREADS;
+  int started = 1;
+  for (long i = 1; i < n; i++) {
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&th, &attr, worker, NULL) == 0) started++;
+    pthread_attr_destroy(&attr);
+  }
+  pool_threads = started;
+}
+
+int tn__num_threads(void) {
+  pthread_once(&pool_once, pool_init);
+  return pool_threads;
+}
+
+void tn__parallel_for(int64_t n, int64_t grain, tn__range_fn fn, void *ctx) {
+  if (n <= 0) return;
+  if (grain < 1) grain = 1;
+  if (n < 2 * grain || in_region || tn__num_threads() < 2 || atomic_flag_test_and_set(&pool_busy)) {
+    fn(ctx, 0, n);
+    return;
+  }
+  /* a few pieces per thread, so that a thread slowed down by other work on the machine does not
+   * hold everyone up; pieces stay at least `grain` long and a multiple of 64 elements */
+  int64_t pieces = (int64_t)pool_threads * 4;
+  if (pieces > n / grain) pieces = n / grain;
+  int64_t chunk = (n + pieces - 1) / pieces;
+  chunk = (chunk + 63) / 64 * 64;
+  job.fn = fn;
+  job.ctx = ctx;
+  job.n = n;
+  job.chunk = chunk;
+  job.nchunks = (int)((n + chunk - 1) / chunk);
+  atomic_store_explicit(&job_next, 0, memory_order_relaxed);
+  atomic_store_explicit(&job_remaining, pool_threads - 1, memory_order_relaxed);
+  pthread_mutex_lock(&pool_mu);
+  atomic_fetch_add_explicit(&job_gen, 1, memory_order_release);
+  pthread_cond_broadcast(&work_cv);
+  pthread_mutex_unlock(&pool_mu);
+  in_region = true;
+  run_chunks();
+  in_region = false;
+  for (int i = 0; atomic_load_explicit(&job_remaining, memory_order_acquire) > 0 && i < SPIN_ROUNDS; i++) cpu_relax();
+  if (atomic_load_explicit(&job_remaining, memory_order_acquire) > 0) {
+    pthread_mutex_lock(&pool_mu);
+    while (atomic_load_explicit(&job_remaining, memory_order_acquire) > 0) pthread_cond_wait(&done_cv, &pool_mu);
+    pthread_mutex_unlock(&pool_mu);
+  }
+  atomic_flag_clear(&pool_busy);
+}
+
+int tn_get_num_threads(void) { return tn__num_threads(); }

@@ -1,0 +1,10 @@
+import torch
+x = torch.tensor([0.1, 0.2, 0.3], dtype=torch.float64, requires_grad=True)
+y = (torch.exp(x) * x).sum()
+y.backward()
+print(x.grad.dtype, x.grad.tolist())
+print((torch.exp(x.detach()) * (1 + x.detach())).tolist())
+f = torch.tensor(0.5, requires_grad=True)
+g = f.double() * torch.tensor(3.0, dtype=torch.float64)
+g.backward()
+print(f.grad, f.grad.dtype)

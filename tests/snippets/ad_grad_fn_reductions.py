@@ -1,0 +1,13 @@
+import torch
+x = torch.tensor([[1.0, 5.0, 2.0], [4.0, 3.0, 6.0]], requires_grad=True)
+print(x.sum().grad_fn.name(), x.sum(0).grad_fn.name(), x.sum(dim=1, keepdim=True).grad_fn.name())
+print(x.mean().grad_fn.name(), x.mean(1).grad_fn.name())
+print(x.max().grad_fn.name(), x.max(dim=1).values.grad_fn.name(), x.min().grad_fn.name())
+print(x.prod().grad_fn.name(), x.norm().grad_fn.name())
+A = torch.ones(3, 2, requires_grad=True)
+v = torch.ones(3, requires_grad=True)
+print((x @ A).grad_fn.name(), (x @ v).grad_fn.name(), (v @ v).grad_fn.name())
+print(torch.mm(x, A).grad_fn.name(), torch.mv(x, v).grad_fn.name(), torch.dot(v, v).grad_fn.name())
+B = torch.ones(4, 2, 3, requires_grad=True)
+C = torch.ones(4, 3, 5, requires_grad=True)
+print(torch.bmm(B, C).grad_fn.name(), (B @ C).grad_fn.name())

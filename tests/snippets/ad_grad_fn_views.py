@@ -1,0 +1,11 @@
+import torch
+x = torch.arange(6.0).reshape(2, 3).requires_grad_()
+print(x.grad_fn, x.is_leaf)
+y = torch.arange(6.0, requires_grad=True)
+print(y.view(2, 3).grad_fn.name(), y.reshape(2, 3).grad_fn.name())
+print(x.t().grad_fn.name(), x.transpose(0, 1).grad_fn.name(), x.permute(1, 0).grad_fn.name())
+print(x[0].grad_fn.name(), x[:, 1:].grad_fn.name(), x[0, 1].grad_fn.name())
+print(x.unsqueeze(0).grad_fn.name(), x.unsqueeze(0).squeeze(0).grad_fn.name())
+print(x[:1].expand(4, 3).grad_fn.name(), x.flatten().grad_fn.name())
+print(x[[0, 1, 1]].grad_fn.name(), x[x > 2].grad_fn.name())
+print(torch.cat([x, x]).grad_fn.name(), torch.stack([x, x]).grad_fn.name())

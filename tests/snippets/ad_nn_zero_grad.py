@@ -1,0 +1,15 @@
+import torch
+import torch.nn as nn
+torch.manual_seed(0)
+lin = nn.Linear(2, 1)
+x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+lin(x).sum().backward()
+print(lin.weight.grad, lin.bias.grad)
+lin(x).sum().backward()
+print(lin.weight.grad, lin.bias.grad)
+lin.zero_grad()
+print(lin.weight.grad, lin.bias.grad)
+lin(x).sum().backward()
+print(lin.weight.grad)
+lin.zero_grad(set_to_none=True)
+print(lin.weight.grad, lin.bias.grad)

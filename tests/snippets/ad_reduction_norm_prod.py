@@ -1,0 +1,12 @@
+import torch
+w = torch.tensor([3.0, 4.0], requires_grad=True)
+n = w.norm()
+n.backward()
+print(n, w.grad)
+p = torch.tensor([2.0, 3.0, 4.0], requires_grad=True)
+q = p.prod()
+q.backward()
+print(q, p.grad)
+u = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+(u.sum(dim=0) ** 2).sum().backward()
+print(u.grad)
