@@ -244,6 +244,11 @@ int tn__copy_raw(tn_tensor *dst, const tn_tensor *src) {
 tn_tensor *tn_copy_(tn_tensor *dst, const tn_tensor *src) {
   if (tn__ag_wants_inplace(dst, src)) return tn__ag_copy_(dst, src);
   if (check_broadcast_to(src, dst) < 0) return NULL;
+  if (tn__cuda_any(dst, src, NULL)) {
+    if (tn__cuda_copy(dst, src) < 0) return NULL;
+    tn_bump_version(dst);
+    return tn_retain(dst);
+  }
   if (tn__copy_raw(dst, src) < 0) return NULL;
   tn_bump_version(dst);
   return tn_retain(dst);
@@ -263,6 +268,11 @@ static void fill_loop(void *ctx, int64_t n, char **data, const int64_t *strides)
 
 tn_tensor *tn_fill_(tn_tensor *t, tn_scalar value) {
   if (tn__ag_wants_inplace(t, NULL)) return tn__ag_fill_(t, value);
+  if (tn__is_cuda(t)) {
+    if (tn__cuda_fill(t, value) < 0) return NULL;
+    tn_bump_version(t);
+    return tn_retain(t);
+  }
   fill_ctx c = {.dtype = t->dtype};
   tn__store_scalar(c.value, t->dtype, value);
   size_t size = tn__dtype_traits[t->dtype].size;
@@ -336,6 +346,14 @@ void tn__preserved_strides(const tn_tensor *t, int64_t *strides) {
 }
 
 tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype) {
+  if (tn__is_cuda(t)) {
+    tn_tensor *d = tn__cuda_empty(t->ndim, t->shape, dtype, t->device);
+    if (d && tn__cuda_copy(d, t) < 0) {
+      tn_release(d);
+      d = NULL;
+    }
+    return d;
+  }
   int64_t strides[TN_MAX_DIMS];
   tn__preserved_strides(t, strides);
   tn_tensor *out = tn_empty_strided(t->ndim, t->shape, strides, TN_OPTS(dtype));
@@ -355,6 +373,7 @@ tn_tensor *tn_clone(const tn_tensor *t) {
 tn_tensor *tn_contiguous(const tn_tensor *t) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_clone(1, t, t->dtype, false);
   if (tn_is_contiguous(t)) return tn_retain((tn_tensor *)t);
+  if (tn__is_cuda(t)) return tn__cuda_contiguous(t);
   tn_tensor *out = tn__new(t->ndim, t->shape, t->dtype);
   if (!out) return NULL;
   if (tn__copy_raw(out, t) < 0) {

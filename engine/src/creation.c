@@ -17,10 +17,12 @@ static tn_tensor *new_checked(int32_t ndim, const int64_t *shape, tn_options opt
 }
 
 tn_tensor *tn_empty(int32_t ndim, const int64_t *shape, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_empty(ndim, shape, opts));
   return new_checked(ndim, shape, opts, tn__dtype_or_default(opts.dtype));
 }
 
 tn_tensor *tn_empty_strided(int32_t ndim, const int64_t *shape, const int64_t *strides, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_empty_strided(ndim, shape, strides, opts));
   if (tn__check_cpu(opts) < 0 || tn__check_shape(ndim, shape) < 0) return NULL;
   tn_dtype dtype = tn__dtype_or_default(opts.dtype);
   /* storage for the furthest element the strides reach */
@@ -46,12 +48,14 @@ tn_tensor *tn_empty_strided(int32_t ndim, const int64_t *shape, const int64_t *s
 }
 
 tn_tensor *tn_zeros(int32_t ndim, const int64_t *shape, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_zeros(ndim, shape, opts));
   tn_tensor *t = tn_empty(ndim, shape, opts);
   if (t) memset(t->storage->data, 0, t->storage->nbytes);
   return t;
 }
 
 tn_tensor *tn_full(int32_t ndim, const int64_t *shape, tn_scalar value, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_full(ndim, shape, value, opts));
   if (!tn__dtype_valid(opts.dtype)) opts.dtype = tn__scalar_dtype(value);
   tn_tensor *t = tn_empty(ndim, shape, opts);
   if (!t) return NULL;
@@ -62,11 +66,13 @@ tn_tensor *tn_full(int32_t ndim, const int64_t *shape, tn_scalar value, tn_optio
 }
 
 tn_tensor *tn_ones(int32_t ndim, const int64_t *shape, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_ones(ndim, shape, opts));
   opts.dtype = tn__dtype_or_default(opts.dtype);
   return tn_full(ndim, shape, tn_scalar_int(1), opts);
 }
 
 tn_tensor *tn_eye(int64_t n, int64_t m, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_eye(n, m, opts));
   if (n < 0) return tn__error(TN_ERROR_RUNTIME, "n must be greater or equal to 0, got %lld", (long long)n);
   if (m == -1) m = n;
   if (m < 0) return tn__error(TN_ERROR_RUNTIME, "m must be greater or equal to 0, got %lld", (long long)m);
@@ -100,6 +106,7 @@ static int64_t avx2_lanes(tn_dtype d) {
 }
 
 tn_tensor *tn_arange(tn_scalar start, tn_scalar end, tn_scalar step, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_arange(start, end, step, opts));
   if (!tn__dtype_valid(opts.dtype)) {
     bool any_float = start.kind == TN_SCALAR_FLOAT || end.kind == TN_SCALAR_FLOAT || step.kind == TN_SCALAR_FLOAT;
     opts.dtype = any_float ? tn_get_default_dtype() : TN_DTYPE_INT64;
@@ -160,6 +167,7 @@ tn_tensor *tn_arange(tn_scalar start, tn_scalar end, tn_scalar step, tn_options 
 }
 
 tn_tensor *tn_linspace(tn_scalar start, tn_scalar end, int64_t steps, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_linspace(start, end, steps, opts));
   if (steps < 0) return tn__error(TN_ERROR_RUNTIME, "number of steps must be non-negative");
   tn_tensor *t = tn_empty(1, &steps, opts);
   if (!t) return NULL;
@@ -225,12 +233,16 @@ static tn_options like_opts(const tn_tensor *t, tn_options opts) {
 
 /* The *_like forms keep a dense input's layout (memory_format=torch.preserve_format). */
 tn_tensor *tn_empty_like(const tn_tensor *t, tn_options opts) {
+  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU) opts.device = t->device; /* like t */
+  TN__CREATE_ON_DEVICE(opts, tn_empty_like(t, opts));
   int64_t strides[TN_MAX_DIMS];
   tn__preserved_strides(t, strides);
   return tn_empty_strided(t->ndim, t->shape, strides, like_opts(t, opts));
 }
 
 tn_tensor *tn_full_like(const tn_tensor *t, tn_scalar value, tn_options opts) {
+  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU) opts.device = t->device; /* like t */
+  TN__CREATE_ON_DEVICE(opts, tn_full_like(t, value, opts));
   tn_tensor *r = tn_empty_like(t, opts);
   if (!r) return NULL;
   tn_release(tn_fill_(r, value));
@@ -242,6 +254,7 @@ tn_tensor *tn_zeros_like(const tn_tensor *t, tn_options opts) { return tn_full_l
 tn_tensor *tn_ones_like(const tn_tensor *t, tn_options opts) { return tn_full_like(t, tn_scalar_int(1), opts); }
 
 tn_tensor *tn_from_scalars(int32_t ndim, const int64_t *shape, const tn_scalar *values, tn_options opts) {
+  TN__CREATE_ON_DEVICE(opts, tn_from_scalars(ndim, shape, values, opts));
   int64_t n = tn__shape_numel(ndim, shape);
   if (!tn__dtype_valid(opts.dtype)) {
     /* torch.tensor's inference: any float makes the default dtype, else any int makes int64, else

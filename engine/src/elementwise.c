@@ -439,6 +439,7 @@ static tn_tensor *binary_impl(int op, const tn_tensor *a, const tn_tensor *b, tn
     if (!is_float(od) && alpha->kind == TN_SCALAR_FLOAT)
       return tn__error(TN_ERROR_RUNTIME, "For integral input tensors, argument alpha must not be a floating point number.");
   }
+  if (tn__cuda_any(a, b, self)) return tn__cuda_binary(op, a, b, self, alpha, common, kout, ndim, shape);
   kctx ctx = {0};
   if (op == TN__EW_ADD_ALPHA) {
     if (check_scalar_fits(*alpha, common) < 0) return NULL;
@@ -627,6 +628,7 @@ static tn_tensor *unary_impl(tn_unary_op op, const tn_tensor *a, tn_tensor *self
     if (tn__check_no_internal_overlap(self) < 0) return NULL;
     if (!uop_bool_result(op) && !can_cast(ct, self->dtype)) return cast_error(ct, self->dtype), NULL;
   }
+  if (tn__cuda_any(a, self, NULL)) return tn__cuda_unary(op, a, self, ct, kout);
   if (!tn__ew_unary[op][ct]) return not_implemented(tn__ew_unary_kernel_name[op], ct), NULL;
   tn_tensor *ac = as_dtype(a, ct);
   if (!ac) return NULL;

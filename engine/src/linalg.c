@@ -344,6 +344,7 @@ tn_tensor *tn_mm(const tn_tensor *a, const tn_tensor *b) {
   if (!a || !b) return tn__error(TN_ERROR_TYPE, "mm(): argument is None");
   if (a->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "self must be a matrix");
   if (b->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "mat2 must be a matrix");
+  if (tn__cuda_any(a, b, NULL)) return tn__cuda_matmul(a, b);
   return mm_impl(a->dtype, b->dtype, a->shape[0], a->shape[1], b->shape[0], b->shape[1],
                  mref(a, a->strides[0], a->strides[1]), mref(b, b->strides[0], b->strides[1]));
 }
@@ -585,6 +586,7 @@ tn_tensor *tn_matmul(const tn_tensor *a, const tn_tensor *b) {
   if (d1 == 0 || d2 == 0)
     return tn__error(TN_ERROR_RUNTIME, "both arguments to matmul need to be at least 1D, but they are %dD and %dD", d1,
                      d2);
+  if (tn__cuda_any(a, b, NULL) && !tn__ag_wants(a, b, NULL) && !(d1 == 2 && d2 == 2)) return tn__cuda_matmul(a, b);
   if (d1 == 1 && d2 == 1) return tn_dot(a, b);
   if (d1 == 2 && d2 == 1) return tn_mv(a, b);
   if (d1 == 2 && d2 == 2) return tn_mm(a, b);

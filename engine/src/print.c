@@ -552,13 +552,13 @@ char *tn_repr(const tn_tensor *t) {
   if (!t) return tn__error(TN_ERROR_TYPE, "tn_repr: expected a tensor, got NULL");
   if (!tn__dtype_valid(t->dtype) || t->ndim < 0 || t->ndim > TN_MAX_DIMS)
     return tn__error(TN_ERROR_RUNTIME, "tn_repr: invalid tensor");
-  if (t->device.type != TN_DEVICE_CPU)
-    return tn__error(TN_ERROR_NOT_IMPLEMENTED, "printing a tensor that is not on the CPU is not supported yet");
   tn_print_options o = print_opts;
   tn_dtype default_dtype = tn_get_default_dtype();
 
-  char suffixes[4][SUFFIX_MAX];
+  char suffixes[5][SUFFIX_MAX];
   int nsuffix = 0;
+  if (t->device.type == TN_DEVICE_CUDA) /* first, as _tensor_str puts it */
+    snprintf(suffixes[nsuffix++], sizeof suffixes[0], "device='cuda:%d'", t->device.index < 0 ? 0 : t->device.index);
   sbuf b = {0};
   sb_puts(&b, PREFIX);
   if (t->numel == 0) {

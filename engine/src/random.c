@@ -116,8 +116,20 @@ tn_generator *tn_default_generator(void) {
   return &default_gen;
 }
 
+/* Random CUDA tensors are drawn on the CPU, from a generator of their own, so that they leave the
+ * CPU generator's stream (PyTorch's numbers) untouched; torch.manual_seed seeds both, as in
+ * PyTorch. The values are not PyTorch's CUDA (Philox) stream. */
+static tn_generator cuda_gen = {.mutex = PTHREAD_MUTEX_INITIALIZER};
+static pthread_once_t cuda_once = PTHREAD_ONCE_INIT;
+static void cuda_gen_init(void) { gen_set_seed(&cuda_gen, nondeterministic_seed()); }
+static _Thread_local bool use_cuda_gen;
+
 static tn_generator *gen_lock(void) {
   tn_generator *g = tn_default_generator();
+  if (use_cuda_gen) {
+    pthread_once(&cuda_once, cuda_gen_init);
+    g = &cuda_gen;
+  }
   pthread_mutex_lock(&g->mutex);
   return g;
 }
@@ -128,7 +140,25 @@ void tn_manual_seed(uint64_t seed) {
   tn_generator *g = gen_lock();
   gen_set_seed(g, seed);
   gen_unlock(g);
+  pthread_once(&cuda_once, cuda_gen_init);
+  pthread_mutex_lock(&cuda_gen.mutex);
+  gen_set_seed(&cuda_gen, seed);
+  pthread_mutex_unlock(&cuda_gen.mutex);
 }
+
+/* TN__CREATE_ON_DEVICE for the random factories: the draw comes from the CUDA generator. */
+#define RANDOM_ON_DEVICE(opts, call)                        \
+  do {                                                      \
+    if ((opts).device.type == TN_DEVICE_CUDA) {             \
+      tn_device dev__ = (opts).device;                      \
+      if (tn__cuda_check_device(dev__) < 0) return NULL;    \
+      (opts).device = TN_DEVICE_CPU_VALUE;                  \
+      use_cuda_gen = true;                                  \
+      tn_tensor *host__ = (call);                           \
+      use_cuda_gen = false;                                 \
+      return tn__move_to_device(host__, dev__);             \
+    }                                                       \
+  } while (0)
 
 /* The whole generator but its mutex: copied field by field under the lock. */
 struct tn_rng_state {
@@ -862,6 +892,7 @@ static tn_tensor *new_for(int32_t ndim, const int64_t *shape, tn_options opts, t
 }
 
 tn_tensor *tn_rand(int32_t ndim, const int64_t *shape, tn_options opts) {
+  RANDOM_ON_DEVICE(opts, tn_rand(ndim, shape, opts));
   tn_tensor *t = new_for(ndim, shape, opts, tn__dtype_or_default(opts.dtype));
   if (!t) return NULL;
   if (uniform_checks(t, 0.0, 1.0) < 0) {
@@ -873,6 +904,7 @@ tn_tensor *tn_rand(int32_t ndim, const int64_t *shape, tn_options opts) {
 }
 
 tn_tensor *tn_randn(int32_t ndim, const int64_t *shape, tn_options opts) {
+  RANDOM_ON_DEVICE(opts, tn_randn(ndim, shape, opts));
   tn_tensor *t = new_for(ndim, shape, opts, tn__dtype_or_default(opts.dtype));
   if (!t) return NULL;
   if (normal_checks(t, 1.0) < 0) {
@@ -884,6 +916,7 @@ tn_tensor *tn_randn(int32_t ndim, const int64_t *shape, tn_options opts) {
 }
 
 tn_tensor *tn_randint(int64_t low, int64_t high, int32_t ndim, const int64_t *shape, tn_options opts) {
+  RANDOM_ON_DEVICE(opts, tn_randint(low, high, ndim, shape, opts));
   tn_dtype dtype = tn__dtype_valid(opts.dtype) ? opts.dtype : TN_DTYPE_INT64;
   tn_tensor *t = new_for(ndim, shape, opts, dtype);
   if (!t) return NULL;
@@ -901,6 +934,8 @@ static tn_tensor *empty_like_preserve(const tn_tensor *t, tn_options opts) {
 }
 
 tn_tensor *tn_rand_like(const tn_tensor *t, tn_options opts) {
+  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU) opts.device = t->device; /* like t */
+  RANDOM_ON_DEVICE(opts, tn_rand_like(t, opts));
   tn_tensor *r = empty_like_preserve(t, opts);
   if (!r) return NULL;
   if (uniform_checks(r, 0.0, 1.0) < 0) {
@@ -912,6 +947,8 @@ tn_tensor *tn_rand_like(const tn_tensor *t, tn_options opts) {
 }
 
 tn_tensor *tn_randn_like(const tn_tensor *t, tn_options opts) {
+  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU) opts.device = t->device; /* like t */
+  RANDOM_ON_DEVICE(opts, tn_randn_like(t, opts));
   tn_tensor *r = empty_like_preserve(t, opts);
   if (!r) return NULL;
   if (normal_checks(r, 1.0) < 0) {
@@ -981,6 +1018,7 @@ static int randperm_checks(int64_t n, tn_dtype d) {
 }
 
 tn_tensor *tn_randperm(int64_t n, tn_options opts) {
+  RANDOM_ON_DEVICE(opts, tn_randperm(n, opts));
   tn_dtype dtype = tn__dtype_valid(opts.dtype) ? opts.dtype : TN_DTYPE_INT64;
   tn_tensor *t = new_for(1, &n, opts, dtype);
   if (!t) return NULL;

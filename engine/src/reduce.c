@@ -883,6 +883,7 @@ tn_tensor *tn_sum(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool k
   if (!valid_tensor(t) || check_dtype_arg(dtype) < 0) return NULL;
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
+  if (tn__is_cuda(t)) return tn__cuda_reduce(0, t, ndims, dims, keepdim, int_promoted(t->dtype, dtype), 1.0);
   return sum_impl(t, &r, int_promoted(t->dtype, dtype));
 }
 
@@ -939,6 +940,9 @@ tn_tensor *tn_mean(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool 
   }
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
+  if (tn__is_cuda(t))
+    return tn__cuda_reduce(0, t, ndims, dims, keepdim, tn__dtype_valid(dtype) ? dtype : t->dtype,
+                           1.0 / (double)(t->ndim == 0 ? t->numel : r.nreduce));
   return mean_impl(t, &r, tn__dtype_valid(dtype) ? dtype : t->dtype);
 }
 
@@ -968,6 +972,7 @@ static tn_tensor *minmax_impl(const char *name, const tn_tensor *t, int32_t ndim
                               bool is_max) {
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
+  if (tn__is_cuda(t) && t->numel > 0) return tn__cuda_reduce(is_max ? 1 : 2, t, ndims, dims, keepdim, t->dtype, 1.0);
   if (t->numel == 0) {
     if (ndims <= 0 || !dims)
       return tn__error(TN_ERROR_RUNTIME,

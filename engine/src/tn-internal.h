@@ -285,10 +285,15 @@ tn_tensor *tn__cuda_matmul(const tn_tensor *a, const tn_tensor *b);
 /* Creation with device=cuda: made on the CPU (so values and random streams are the CPU's), then
  * moved; host is released. */
 tn_tensor *tn__move_to_device(tn_tensor *host, tn_device device);
+/* 0 when device can hold tensors now; else PyTorch's error, set, and -1. */
+int tn__cuda_check_device(tn_device device);
+/* A factory asked for a CUDA tensor: checks the device first (so that a failure has no side effect,
+ * no random draw taken), makes the tensor on the CPU, then moves it. */
 #define TN__CREATE_ON_DEVICE(opts, call)                     \
   do {                                                       \
     if ((opts).device.type == TN_DEVICE_CUDA) {              \
       tn_device dev__ = (opts).device;                       \
+      if (tn__cuda_check_device(dev__) < 0) return NULL;     \
       (opts).device = TN_DEVICE_CPU_VALUE;                   \
       return tn__move_to_device((call), dev__);              \
     }                                                        \

@@ -758,6 +758,15 @@ format_level (double v, char *buf, size_t n)
     if (fabs (strtod (buf, NULL) - v) <= 1e-9 * fmax (1, fabs (v)))
       break;
   }
+  /* %g writes 160 as "1.6e+02": below a million, plain digits read better on a contour line */
+  if (strchr (buf, 'e') && fabs (v) >= 1 && fabs (v) < 1e6) {
+    int intdigits = (int) floor (log10 (fabs (v))) + 1;
+    for (int d = 0; d <= 6; d++) {
+      snprintf (buf, n, "%.*f", d, v);
+      if (fabs (strtod (buf, NULL) - v) <= 1e-9 * fmax (1, fabs (v)) || intdigits + d >= 10)
+        break;
+    }
+  }
   if (buf[0] == '-' && strlen (buf) + 3 < n) {
     memmove (buf + 3, buf + 1, strlen (buf));
     memcpy (buf, "\xe2\x88\x92", 3);

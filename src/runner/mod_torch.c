@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tn.h"
+#include "tn-cuda.h"
 
 static void fin_tensor(void *p) { tn_release(p); }
 
@@ -93,6 +94,7 @@ static int shape_args(VM *vm, Value *args, int n, int64_t *shape, int32_t *ndim)
 /* requires_grad=True of the factory functions: set on the new leaf before it is wrapped */
 static Value with_requires_grad(VM *vm, Kw *kw, tn_tensor *t) {
   Value rg;
+  if (t && !(t = torch_apply_device_kw(vm, kw, t))) return VERR; /* device=: made on the CPU, then moved */
   if (t && kw_find(kw, "requires_grad", &rg) && rt_truthy(vm, rg) == 1) {
     /* the factories' own wording (capital O); requires_grad_() says "only ... floating point dtype" */
     if (!tn_dtype_is_floating(t->dtype)) {
@@ -395,15 +397,7 @@ static Value dtype_getattr(VM *vm, Value self, Str *name) {
   if (strcmp(name->s, "is_complex") == 0) return v_bool(false);
   return VNULL;
 }
-/* torch.device("cpu").type / .index */
-static Value device_getattr(VM *vm, Value self, Str *name) {
-  (void)self;
-  if (strcmp(name->s, "type") == 0) return v_str(vm, "cpu");
-  if (strcmp(name->s, "index") == 0) return VNONE;
-  return VNULL;
-}
-static Value device_repr(VM *vm, Value *args, int n, Kw *kw) { (void)args; (void)n; (void)kw; return v_str(vm, "device(type='cpu')"); }
-static Value device_str(VM *vm, Value *args, int n, Kw *kw) { (void)args; (void)n; (void)kw; return v_str(vm, "cpu"); }
+/* torch.device: mod_torch_cuda.c */
 
 /* ----- Tensor ----- */
 
@@ -478,14 +472,43 @@ static Value m_bool(VM *vm, Value *a, int n, Kw *kw) { return tensor_float_m(vm,
 static Value m_to(VM *vm, Value *args, int n, Kw *kw) {
   SELF_T;
   tn_dtype d = TN_DTYPE_UNDEFINED;
-  if (n >= 2 && !as_dtype(vm, args[1], &d)) {
-    if (args[1].tag == V_OBJ && args[1].u.o->kind == O_STR && strcmp(((Str *)args[1].u.o)->s, "cpu") == 0) { v_incref(args[0]); return args[0]; }
-    if (args[1].tag == V_OBJ && args[1].u.o->kind == O_NATIVE && args[1].u.o->cls == vm->t_device) { v_incref(args[0]); return args[0]; }
-    return rt_raise(vm, EX_TypeError, "to() received an invalid combination of arguments");
+  tn_device dev = self->device;
+  bool has_dev = false;
+  for (int i = 1; i < n; i++) {
+    if (as_dtype(vm, args[i], &d)) continue;
+    tn_tensor *other = as_tensor(vm, args[i]);
+    if (other) { /* t.to(other): other's dtype and device */
+      d = other->dtype;
+      dev = other->device;
+      has_dev = true;
+      continue;
+    }
+    int r = torch_device_arg(vm, args[i], &dev);
+    if (r < 0) return VERR;
+    if (r == 0) return rt_raise(vm, EX_TypeError, "to() received an invalid combination of arguments");
+    has_dev = true;
+  }
+  Value kv;
+  if (kw_find(kw, "device", &kv) && kv.tag != V_NONE) {
+    int r = torch_device_arg(vm, kv, &dev);
+    if (r < 0) return VERR;
+    if (r == 0) return rt_raise(vm, EX_TypeError, "to() received an invalid combination of arguments");
+    has_dev = true;
   }
   if (d == TN_DTYPE_UNDEFINED && opt_dtype(vm, kw, &d) < 0) return VERR;
-  if (d == TN_DTYPE_UNDEFINED) { v_incref(args[0]); return args[0]; }
-  return wrap(vm, tn_to_dtype(self, d, false));
+  tn_tensor *cur = tn_retain(self);
+  if (has_dev) {
+    tn_tensor *moved = tn_to_device(cur, dev);
+    tn_release(cur);
+    if (!(cur = moved)) return rt_raise_tn(vm);
+  }
+  if (d != TN_DTYPE_UNDEFINED) {
+    tn_tensor *conv = tn_to_dtype(cur, d, false);
+    tn_release(cur);
+    if (!(cur = conv)) return rt_raise_tn(vm);
+  }
+  if (cur == self) { tn_release(cur); v_incref(args[0]); return args[0]; }
+  return wrap(vm, cur);
 }
 
 static Value m_size(VM *vm, Value *args, int n, Kw *kw) {
@@ -933,8 +956,8 @@ static Value tensor_getattr(VM *vm, Value self_v, Str *name) {
     return wrap(vm, tn_permute(t, t->ndim, dims));
   }
   if (strcmp(s, "mT") == 0) return torch_more_mT(vm, self_v);
-  if (strcmp(s, "device") == 0) return native_new(vm, vm->t_device, NULL, NULL);
-  if (strcmp(s, "is_cuda") == 0) return v_bool(false);
+  if (strcmp(s, "device") == 0) return torch_tensor_device(vm, t);
+  if (strcmp(s, "is_cuda") == 0) return v_bool(t->device.type == TN_DEVICE_CUDA);
   if (strcmp(s, "is_cpu") == 0) return v_bool(true);
   if (strcmp(s, "requires_grad") == 0) return v_bool(tn_requires_grad(t));
   if (strcmp(s, "grad") == 0) { tn_tensor *g = tn_grad(t); return g ? wrap(vm, g) : VNONE; }
@@ -1073,14 +1096,6 @@ static Value m_requires_grad_(VM *vm, Value *args, int n, Kw *kw) {
   return args[0];
 }
 
-/* torch.device("cpu"): only the CPU exists here (torch.cuda / mps report unavailable) */
-static Value t_device(VM *vm, Value *args, int n, Kw *kw) {
-  (void)kw;
-  if (n < 1 || args[0].tag != V_OBJ || args[0].u.o->kind != O_STR) return rt_raise(vm, EX_TypeError, "device() received an invalid combination of arguments");
-  const char *s = ((Str *)args[0].u.o)->s;
-  if (strcmp(s, "cpu") != 0) return rt_raise(vm, EX_RuntimeError, "optbench runs on the CPU only: device '%s' is not available", s);
-  return native_new(vm, vm->t_device, NULL, NULL);
-}
 static Value t_false(VM *vm, Value *args, int n, Kw *kw) { (void)vm; (void)args; (void)n; (void)kw; return v_bool(false); }
 
 static int add_submodule(VM *vm, Dict *parent, const char *name, const char *full, Module **out) {
@@ -1241,7 +1256,7 @@ Value mod_torch_init(VM *vm) {
     vm->t_tensor->getattr_hook = tensor_getattr;
     vm->t_tensor->setattr_hook = tensor_setattr;
     vm->t_dtype->getattr_hook = dtype_getattr;
-    vm->t_device->getattr_hook = device_getattr;
+    vm->t_device->getattr_hook = torch_device_getattr;
     static const struct { const char *name; NatFn fn; } tm[] = {
       {"__repr__", tensor_repr}, {"__str__", tensor_repr}, {"__format__", d_format}, {"item", tensor_item},
       {"tolist", tensor_tolist}, {"float", m_float}, {"double", m_double}, {"long", m_long}, {"int", m_int},
@@ -1274,8 +1289,9 @@ Value mod_torch_init(VM *vm) {
     def_method(vm, vm->t_size, "__eq__", size_eq);
     def_method(vm, vm->t_size, "numel", size_numel);
     def_method(vm, vm->t_dtype, "__repr__", dtype_repr);
-    def_method(vm, vm->t_device, "__repr__", device_repr);
-    def_method(vm, vm->t_device, "__str__", device_str);
+    def_method(vm, vm->t_device, "__repr__", torch_device_repr);
+    def_method(vm, vm->t_device, "__str__", torch_device_str);
+    def_method(vm, vm->t_device, "__eq__", torch_device_eq);
     for (int d = 0; d < TN_DTYPE_COUNT; d++) {
       vm->t_dtypes[d] = native_new(vm, vm->t_dtype, (void *)(intptr_t)d, NULL);
       if (IS_ERR(vm->t_dtypes[d])) { vm->t_dtypes[d] = VNULL; OBJ_DECREF(vm, m); return VERR; }
@@ -1302,14 +1318,14 @@ Value mod_torch_init(VM *vm) {
     {"sum", m_sum}, {"mean", m_mean}, {"max", m_max}, {"min", m_min}, {"argmax", m_argmax}, {"argmin", m_argmin},
     {"clamp", m_clamp}, {"pow", m_pow}, {"transpose", m_transpose}, {"reshape", m_reshape}, {"flatten", m_flatten},
     {"unsqueeze", m_unsqueeze}, {"squeeze", m_squeeze}, {"clone", m_clone},
-    {"cat", t_cat}, {"stack", t_stack}, {"allclose", t_allclose}, {"norm", m_norm}, {"device", t_device},
+    {"cat", t_cat}, {"stack", t_stack}, {"allclose", t_allclose}, {"norm", m_norm}, {"device", torch_device_new},
     {"from_numpy", torch_from_numpy}, {"unflatten", m_unflatten},
   };
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) def_func(vm, m->dict, fns[i].name, fns[i].fn);
   if (torch_more_init(vm, m, first) < 0) { OBJ_DECREF(vm, m); return VERR; }
   Module *cuda = NULL, *backends = NULL, *mps = NULL;
   int bad = add_submodule(vm, m->dict, "cuda", "torch.cuda", &cuda);
-  if (cuda) { def_func(vm, cuda->dict, "is_available", t_false); OBJ_DECREF(vm, cuda); }
+  if (cuda) { torch_cuda_init(vm, cuda->dict); OBJ_DECREF(vm, cuda); }
   if (!bad) bad = add_submodule(vm, m->dict, "backends", "torch.backends", &backends);
   if (backends) {
     if (!bad) bad = add_submodule(vm, backends->dict, "mps", "torch.backends.mps", &mps);

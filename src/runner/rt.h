@@ -394,6 +394,17 @@ Value mod_torch_nn_functional_init(VM *vm);
 /* shared by mod_torch.c and mod_numpy.c (an ndarray is a Tensor subclass sharing the storage) */
 struct tn_tensor;
 Value torch_wrap(VM *vm, struct tn_tensor *t);
+/* mod_torch_cuda.c: devices (torch.device, device=, .to/.cuda/.cpu, torch.cuda) */
+struct tn_device;
+int torch_device_arg(VM *vm, Value v, struct tn_device *out);
+Value torch_device_new(VM *vm, Value *args, int n, Kw *kw);
+Value torch_device_getattr(VM *vm, Value self, Str *name);
+Value torch_device_repr(VM *vm, Value *args, int n, Kw *kw);
+Value torch_device_str(VM *vm, Value *args, int n, Kw *kw);
+Value torch_device_eq(VM *vm, Value *args, int n, Kw *kw);
+struct tn_tensor *torch_apply_device_kw(VM *vm, Kw *kw, struct tn_tensor *t);
+Value torch_tensor_device(VM *vm, struct tn_tensor *t);
+int torch_cuda_init(VM *vm, Dict *cuda_dict);
 struct tn_tensor *torch_as_tensor(VM *vm, Value v);
 struct tn_tensor *torch_from_data(VM *vm, Value data, int dtype);
 Value torch_numpy(VM *vm, Value *args, int n, Kw *kw);

@@ -1,0 +1,282 @@
+/* cuda-check.c — the CUDA backend against the CPU backend, and its benchmarks. GLib-free, so it
+ * builds on the GPU machine (engine + libc only). TAP output; a skipped plan ("1..0 # SKIP") with
+ * the reason when no CUDA device is usable here.
+ *
+ *   cuda-check            the comparisons (every kernel, every dtype, under a per-dtype tolerance)
+ *   cuda-check --bench    also the GPU workloads of issue 7, one line each: name, median ms, GB/s or
+ *                         GFLOP/s (script/gpu-check.sh puts PyTorch's numbers beside them)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tn.h"
+#include "tn-cuda.h"
+
+static int n_tests, n_failed;
+static const tn_device CUDA0 = {TN_DEVICE_CUDA, 0};
+
+static void ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ok(int cond, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  n_tests++;
+  if (!cond) n_failed++;
+  printf("%s %d - ", cond ? "ok" : "not ok", n_tests);
+  vprintf(fmt, ap);
+  if (!cond && tn_error_kind_last() != TN_ERROR_NONE) printf(" [engine: %s]", tn_error_message());
+  printf("\n");
+  va_end(ap);
+  tn_error_clear();
+}
+
+static double tolerance(tn_dtype d) {
+  switch (d) {
+  case TN_DTYPE_FLOAT16: return 2e-3;
+  case TN_DTYPE_BFLOAT16: return 1.6e-2;
+  case TN_DTYPE_FLOAT32: return 2e-6;
+  case TN_DTYPE_FLOAT64: return 1e-13;
+  default: return 0;
+  }
+}
+
+/* max |a - b| / (1 + |b|) over all elements (NaN where both are NaN counts as equal). */
+static double max_rel_diff(const tn_tensor *a, const tn_tensor *b) {
+  if (!a || !b || a->numel != b->numel) return INFINITY;
+  double worst = 0;
+  for (int64_t i = 0; i < a->numel; i++) {
+    double x = tn_scalar_to_double(tn_get_flat(a, i)), y = tn_scalar_to_double(tn_get_flat(b, i));
+    if (isnan(x) && isnan(y)) continue;
+    if (isinf(x) && x == y) continue;
+    double d = fabs(x - y) / (1 + fabs(y));
+    if (!(d <= worst)) worst = d;
+  }
+  return worst;
+}
+
+/* The CUDA result brought back, compared with the CPU one: same shape, dtype, values. */
+static void compare(const char *what, tn_dtype dtype, tn_tensor *cuda_result, tn_tensor *cpu_result) {
+  tn_tensor *back = cuda_result ? tn_to_device(cuda_result, TN_DEVICE_CPU_VALUE) : NULL;
+  int same_meta = back && cpu_result && back->dtype == cpu_result->dtype && back->ndim == cpu_result->ndim &&
+                  memcmp(back->shape, cpu_result->shape, sizeof(int64_t) * (size_t)back->ndim) == 0 &&
+                  cuda_result->device.type == TN_DEVICE_CUDA;
+  double diff = same_meta ? max_rel_diff(back, cpu_result) : INFINITY;
+  ok(same_meta && diff <= tolerance(dtype), "%s %s (max rel diff %.3g)", what, tn_dtype_name(dtype), diff);
+  tn_release(back);
+  tn_release(cuda_result);
+  tn_release(cpu_result);
+}
+
+static tn_tensor *sample(int32_t ndim, const int64_t *shape, tn_dtype dtype) {
+  tn_tensor *r = tn_randn(ndim, shape, TN_OPTS(TN_DTYPE_FLOAT64));
+  tn_tensor *s = NULL;
+  if (tn_dtype_is_floating(dtype)) {
+    s = tn_to_dtype(r, dtype, false);
+  } else { /* small integers, never zero (so integer division and remainder are defined) */
+    tn_tensor *k = tn_mul(r, tn_wrap_scalar(tn_scalar_float(3)));
+    tn_tensor *f = k ? tn_unary(TN_UNARY_ROUND, k) : NULL;
+    tn_tensor *nz = f ? tn_add(f, tn_wrap_scalar(tn_scalar_float(0.5))) : NULL;
+    tn_tensor *sg = nz ? tn_unary(TN_UNARY_SIGN, nz) : NULL;
+    tn_tensor *v = sg ? tn_add(f, sg) : NULL;
+    s = v ? tn_to_dtype(v, dtype, false) : NULL;
+    tn_release(k), tn_release(f), tn_release(nz), tn_release(sg), tn_release(v);
+  }
+  tn_release(r);
+  return s;
+}
+
+static void check_binary(void) {
+  static const tn_binary_op ops[] = {TN_BINARY_ADD, TN_BINARY_SUB, TN_BINARY_MUL, TN_BINARY_DIV, TN_BINARY_MAXIMUM,
+                                     TN_BINARY_MINIMUM, TN_BINARY_LT, TN_BINARY_EQ, TN_BINARY_POW,
+                                     TN_BINARY_FLOOR_DIVIDE, TN_BINARY_REMAINDER};
+  static const tn_dtype dtypes[] = {TN_DTYPE_FLOAT32, TN_DTYPE_FLOAT64, TN_DTYPE_FLOAT16, TN_DTYPE_BFLOAT16,
+                                    TN_DTYPE_INT64, TN_DTYPE_INT32, TN_DTYPE_UINT8};
+  int64_t sa[] = {37, 1, 129}, sb[] = {5, 129};
+  for (size_t d = 0; d < sizeof dtypes / sizeof *dtypes; d++)
+    for (size_t o = 0; o < sizeof ops / sizeof *ops; o++) {
+      tn_dtype dt = dtypes[d];
+      if (ops[o] == TN_BINARY_POW && !tn_dtype_is_floating(dt)) continue;
+      if (dt == TN_DTYPE_UINT8 && ops[o] == TN_BINARY_SUB) continue; /* wraps: fine, but tolerance 0 */
+      tn_tensor *a = sample(3, sa, dt), *b = sample(2, sb, dt);
+      if (ops[o] == TN_BINARY_POW) { /* positive bases */
+        tn_tensor *aa = tn_unary(TN_UNARY_ABS, a);
+        tn_release(a);
+        a = aa;
+      }
+      tn_tensor *ga = tn_to_device(a, CUDA0), *gb = tn_to_device(b, CUDA0);
+      char what[64];
+      snprintf(what, sizeof what, "binary %s broadcast", tn_binary_op_name(ops[o]));
+      compare(what, dt, tn_binary(ops[o], ga, gb), tn_binary(ops[o], a, b));
+      /* a transposed (non-contiguous) operand and a Python-number operand */
+      tn_tensor *at = tn_transpose(a, 0, 2), *gat = tn_transpose(ga, 0, 2);
+      snprintf(what, sizeof what, "binary %s transposed+scalar", tn_binary_op_name(ops[o]));
+      tn_tensor *two = tn_wrap_scalar(tn_scalar_int(2));
+      compare(what, dt, tn_binary(ops[o], gat, two), tn_binary(ops[o], at, two));
+      tn_release(two), tn_release(at), tn_release(gat), tn_release(ga), tn_release(gb), tn_release(a), tn_release(b);
+    }
+}
+
+static void check_unary(void) {
+  static const tn_dtype dtypes[] = {TN_DTYPE_FLOAT32, TN_DTYPE_FLOAT64, TN_DTYPE_FLOAT16, TN_DTYPE_BFLOAT16};
+  int64_t shape[] = {64, 33};
+  for (size_t d = 0; d < 4; d++)
+    for (int op = TN_UNARY_NEG; op <= TN_UNARY_SQUARE; op++) {
+      tn_tensor *a = sample(2, shape, dtypes[d]);
+      tn_tensor *pos = (op == TN_UNARY_LOG || op == TN_UNARY_SQRT || op == TN_UNARY_RSQRT || op == TN_UNARY_LOG1P)
+                           ? tn_unary(TN_UNARY_ABS, a) : tn_retain(a);
+      tn_tensor *g = tn_to_device(pos, CUDA0);
+      char what[64];
+      snprintf(what, sizeof what, "unary %s", tn_unary_op_name((tn_unary_op)op));
+      compare(what, dtypes[d], tn_unary((tn_unary_op)op, g), tn_unary((tn_unary_op)op, pos));
+      tn_release(g), tn_release(pos), tn_release(a);
+    }
+}
+
+static void check_reductions(void) {
+  static const tn_dtype dtypes[] = {TN_DTYPE_FLOAT32, TN_DTYPE_FLOAT64, TN_DTYPE_FLOAT16, TN_DTYPE_BFLOAT16, TN_DTYPE_INT32};
+  int64_t shape[] = {7, 300, 5}, dim1[] = {1}, dims02[] = {0, 2};
+  for (size_t d = 0; d < 5; d++) {
+    tn_tensor *a = sample(3, shape, dtypes[d]), *g = tn_to_device(a, CUDA0);
+    compare("sum all", dtypes[d], tn_sum(g, 0, NULL, false, TN_DTYPE_UNDEFINED), tn_sum(a, 0, NULL, false, TN_DTYPE_UNDEFINED));
+    compare("sum dim=1", dtypes[d], tn_sum(g, 1, dim1, false, TN_DTYPE_UNDEFINED), tn_sum(a, 1, dim1, false, TN_DTYPE_UNDEFINED));
+    compare("sum dims=(0,2) keepdim", dtypes[d], tn_sum(g, 2, dims02, true, TN_DTYPE_UNDEFINED),
+            tn_sum(a, 2, dims02, true, TN_DTYPE_UNDEFINED));
+    compare("amax dim=1", dtypes[d], tn_amax(g, 1, dim1, false), tn_amax(a, 1, dim1, false));
+    if (tn_dtype_is_floating(dtypes[d]))
+      compare("mean dim=1", dtypes[d], tn_mean(g, 1, dim1, false, TN_DTYPE_UNDEFINED), tn_mean(a, 1, dim1, false, TN_DTYPE_UNDEFINED));
+    tn_release(g), tn_release(a);
+  }
+}
+
+static void check_matmul(void) {
+  static const tn_dtype dtypes[] = {TN_DTYPE_FLOAT32, TN_DTYPE_FLOAT64, TN_DTYPE_FLOAT16, TN_DTYPE_BFLOAT16};
+  int64_t sa[] = {65, 130}, sb[] = {130, 33}, ba[] = {3, 17, 40}, bb[] = {3, 40, 9};
+  for (size_t d = 0; d < 4; d++) {
+    tn_tensor *a = sample(2, sa, dtypes[d]), *b = sample(2, sb, dtypes[d]);
+    tn_tensor *ga = tn_to_device(a, CUDA0), *gb = tn_to_device(b, CUDA0);
+    /* half-precision sums of 130 products: compare in float64 with a looser bound */
+    compare("matmul 2-D", dtypes[d] == TN_DTYPE_FLOAT32 ? TN_DTYPE_FLOAT16 : dtypes[d], tn_matmul(ga, gb), tn_matmul(a, b));
+    tn_release(ga), tn_release(gb), tn_release(a), tn_release(b);
+    a = sample(3, ba, dtypes[d]), b = sample(3, bb, dtypes[d]);
+    ga = tn_to_device(a, CUDA0), gb = tn_to_device(b, CUDA0);
+    compare("matmul batched", dtypes[d] == TN_DTYPE_FLOAT32 ? TN_DTYPE_FLOAT16 : dtypes[d], tn_matmul(ga, gb), tn_matmul(a, b));
+    tn_release(ga), tn_release(gb), tn_release(a), tn_release(b);
+  }
+}
+
+static void check_copies_and_api(void) {
+  int64_t shape[] = {4, 6};
+  tn_tensor *a = sample(2, shape, TN_DTYPE_FLOAT32), *g = tn_to_device(a, CUDA0);
+  ok(g && g->device.type == TN_DEVICE_CUDA && g->device.index == 0, "to('cuda') gives a cuda:0 tensor");
+  tn_tensor *t = tn_transpose(g, 0, 1), *back = t ? tn_to_device(t, TN_DEVICE_CPU_VALUE) : NULL, *at = tn_transpose(a, 0, 1);
+  bool eq = false;
+  ok(back && at && tn_equal(back, at, &eq) == 0 && eq, "a transposed CUDA view copies back exactly");
+  tn_tensor *h = tn_to_dtype(g, TN_DTYPE_FLOAT16, false), *ah = tn_to_dtype(a, TN_DTYPE_FLOAT16, false);
+  compare("to(float16) on the device", TN_DTYPE_FLOAT16, h, ah);
+  char *s = tn_repr(g);
+  ok(s && strstr(s, "device='cuda:0'") != NULL, "printing shows device='cuda:0': %s", s ? strtok(s, "\n") : "(null)");
+  free(s);
+  tn_tensor *mixed = tn_add(g, a);
+  ok(!mixed && strstr(tn_error_message(), "Expected all tensors to be on the same device") != NULL,
+     "mixing devices gives PyTorch's error");
+  tn_release(mixed);
+  char name[256] = "";
+  ok(tn_cuda_get_device_name(0, name, sizeof name) == 0 && name[0], "device name: %s", name);
+  ok(tn_cuda_synchronize() == 0, "synchronize");
+  tn_release(t), tn_release(back), tn_release(at), tn_release(g), tn_release(a);
+}
+
+/* Autodiff on the device: d/dw sum(w * w) = 2w. */
+static void check_autograd(void) {
+  int64_t shape[] = {1000};
+  tn_tensor *a = sample(1, shape, TN_DTYPE_FLOAT32), *w = tn_to_device(a, CUDA0);
+  tn_tensor *r = w ? tn_requires_grad_(w, true) : NULL;
+  tn_release(r);
+  tn_tensor *sq = tn_mul(w, w), *l = sq ? tn_sum(sq, 0, NULL, false, TN_DTYPE_UNDEFINED) : NULL;
+  int rc = l ? tn_backward(l, NULL, false, false) : -1;
+  tn_tensor *g = rc == 0 ? tn_grad(w) : NULL;
+  tn_tensor *want = tn_mul(a, tn_wrap_scalar(tn_scalar_float(2)));
+  compare("autograd grad of sum(w*w)", TN_DTYPE_FLOAT32, g, want);
+  tn_release(sq), tn_release(l), tn_release(w), tn_release(a);
+}
+
+/* ---- benchmarks ---- */
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+typedef tn_tensor *(*Work)(void *ctx);
+
+static double median_ms(Work w, void *ctx, int reps) {
+  double t[64];
+  tn_release(w(ctx));
+  tn_cuda_synchronize();
+  for (int i = 0; i < reps; i++) {
+    double t0 = now();
+    tn_release(w(ctx));
+    tn_cuda_synchronize();
+    t[i] = (now() - t0) * 1e3;
+  }
+  qsort(t, (size_t)reps, sizeof *t, cmp_double);
+  return t[reps / 2];
+}
+
+typedef struct {
+  tn_tensor *a, *b;
+} Pair;
+static tn_tensor *w_add(void *c) { Pair *p = c; return tn_add(p->a, p->b); }
+static tn_tensor *w_sum(void *c) { Pair *p = c; return tn_sum(p->a, 0, NULL, false, TN_DTYPE_UNDEFINED); }
+static tn_tensor *w_mm(void *c) { Pair *p = c; return tn_matmul(p->a, p->b); }
+static void bench(void) {
+  int64_t n1g[] = {256 * 1024 * 1024}; /* 1 GiB of float32 */
+  Pair p = {tn_zeros(1, n1g, (tn_options){TN_DTYPE_FLOAT32, CUDA0}), tn_ones(1, n1g, (tn_options){TN_DTYPE_FLOAT32, CUDA0})};
+  if (p.a && p.b) {
+    double ms = median_ms(w_add, &p, 10);
+    printf("# bench add_1GiB_f32 %.3f ms %.1f GB/s\n", ms, 3.0 * 1073741824 / (ms * 1e-3) / 1e9);
+    ms = median_ms(w_sum, &p, 10);
+    printf("# bench sum_1GiB_f32 %.3f ms %.1f GB/s\n", ms, 1.0 * 1073741824 / (ms * 1e-3) / 1e9);
+  }
+  tn_release(p.a), tn_release(p.b);
+  int64_t sq[] = {8192, 8192};
+  Pair m = {tn_ones(2, sq, (tn_options){TN_DTYPE_FLOAT32, CUDA0}), tn_ones(2, sq, (tn_options){TN_DTYPE_FLOAT32, CUDA0})};
+  if (m.a && m.b) {
+    double ms = median_ms(w_mm, &m, 10);
+    printf("# bench sgemm_8192 %.3f ms %.1f GFLOP/s\n", ms, 2.0 * 8192.0 * 8192 * 8192 / (ms * 1e-3) / 1e9);
+  }
+  tn_release(m.a), tn_release(m.b);
+  int64_t three[] = {3};
+  Pair s = {tn_ones(1, three, (tn_options){TN_DTYPE_FLOAT32, CUDA0}), tn_ones(1, three, (tn_options){TN_DTYPE_FLOAT32, CUDA0})};
+  if (s.a && s.b) printf("# bench small_add_3 %.4f ms\n", median_ms(w_add, &s, 50));
+  tn_release(s.a), tn_release(s.b);
+}
+
+int main(int argc, char **argv) {
+  setvbuf(stdout, NULL, _IONBF, 0);
+  if (!tn_cuda_is_available()) {
+    printf("1..0 # SKIP no CUDA device: %s\n", tn_cuda_status());
+    return 0; /* TAP: a skipped plan with exit 0 (exit 77 would read as an error under TAP) */
+  }
+  printf("# %s\n", tn_cuda_status());
+  tn_manual_seed(0);
+  check_copies_and_api();
+  check_binary();
+  check_unary();
+  check_reductions();
+  check_matmul();
+  check_autograd();
+  if (argc > 1 && strcmp(argv[1], "--bench") == 0) bench();
+  printf("1..%d\n", n_tests);
+  return n_failed ? 1 : 0;
+}
