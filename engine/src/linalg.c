@@ -488,6 +488,7 @@ tn_tensor *tn_mv(const tn_tensor *a, const tn_tensor *v) {
   if (!a || !v) return tn__error(TN_ERROR_TYPE, "mv(): argument is None");
   if (a->ndim != 2 || v->ndim != 1)
     return tn__error(TN_ERROR_RUNTIME, "vector + matrix @ vector expected, got 1, %d, %d", a->ndim, v->ndim);
+  if (tn__cuda_any(a, v, NULL)) return tn__cuda_matmul(a, v);
   return mv_impl(a->dtype, v->dtype, a->shape[0], a->shape[1], v->shape[0], mref(a, a->strides[0], a->strides[1]),
                  tn__data(v), v->strides[0]);
 }
@@ -505,6 +506,7 @@ tn_tensor *tn_dot(const tn_tensor *a, const tn_tensor *b) {
                      "inconsistent tensor size, expected tensor [%lld] and src [%lld] to have the same number of "
                      "elements, but got %lld and %lld elements respectively",
                      (long long)a->shape[0], (long long)b->shape[0], (long long)a->shape[0], (long long)b->shape[0]);
+  if (tn__cuda_any(a, b, NULL)) return tn__cuda_matmul(a, b);
   if (!product_dtype_ok(a->dtype)) return not_implemented("dot", a->dtype);
   tn_tensor *out = tn__new(0, NULL, a->dtype);
   if (!out) return NULL;

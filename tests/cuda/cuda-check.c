@@ -6,13 +6,17 @@
  *   cuda-check --bench    also the GPU workloads of issue 7, one line each: name, median ms, GB/s or
  *                         GFLOP/s (script/gpu-check.sh puts PyTorch's numbers beside them)
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <execinfo.h>
+#include <signal.h>
+#include <unistd.h>
+#include <stdbool.h>
 
 #include "tn.h"
 #include "tn-cuda.h"
@@ -89,6 +93,17 @@ static tn_tensor *sample(int32_t ndim, const int64_t *shape, tn_dtype dtype) {
   return s;
 }
 
+static bool is_half(tn_dtype d) { return d == TN_DTYPE_FLOAT16 || d == TN_DTYPE_BFLOAT16; }
+/* The CPU reference for a half-precision result: the op in float32, rounded once to the dtype, as
+ * the CUDA kernels and cuBLAS compute (the CPU backend lacks some half kernels, as PyTorch's does). */
+static tn_tensor *up(const tn_tensor *a) { return is_half(a->dtype) ? tn_to_dtype(a, TN_DTYPE_FLOAT32, false) : tn_retain((tn_tensor *)a); }
+static tn_tensor *down(tn_tensor *r, tn_dtype d) {
+  if (!r || !is_half(d)) return r;
+  tn_tensor *c = tn_to_dtype(r, d, false);
+  tn_release(r);
+  return c;
+}
+
 static void check_binary(void) {
   static const tn_binary_op ops[] = {TN_BINARY_ADD, TN_BINARY_SUB, TN_BINARY_MUL, TN_BINARY_DIV, TN_BINARY_MAXIMUM,
                                      TN_BINARY_MINIMUM, TN_BINARY_LT, TN_BINARY_EQ, TN_BINARY_POW,
@@ -131,8 +146,9 @@ static void check_unary(void) {
       tn_tensor *g = tn_to_device(pos, CUDA0);
       char what[64];
       snprintf(what, sizeof what, "unary %s", tn_unary_op_name((tn_unary_op)op));
-      compare(what, dtypes[d], tn_unary((tn_unary_op)op, g), tn_unary((tn_unary_op)op, pos));
-      tn_release(g), tn_release(pos), tn_release(a);
+      tn_tensor *pu = up(pos);
+      compare(what, dtypes[d], tn_unary((tn_unary_op)op, g), down(tn_unary((tn_unary_op)op, pu), dtypes[d]));
+      tn_release(pu), tn_release(g), tn_release(pos), tn_release(a);
     }
 }
 
@@ -143,8 +159,10 @@ static void check_reductions(void) {
     tn_tensor *a = sample(3, shape, dtypes[d]), *g = tn_to_device(a, CUDA0);
     compare("sum all", dtypes[d], tn_sum(g, 0, NULL, false, TN_DTYPE_UNDEFINED), tn_sum(a, 0, NULL, false, TN_DTYPE_UNDEFINED));
     compare("sum dim=1", dtypes[d], tn_sum(g, 1, dim1, false, TN_DTYPE_UNDEFINED), tn_sum(a, 1, dim1, false, TN_DTYPE_UNDEFINED));
+    tn_tensor *au = up(a);
     compare("sum dims=(0,2) keepdim", dtypes[d], tn_sum(g, 2, dims02, true, TN_DTYPE_UNDEFINED),
-            tn_sum(a, 2, dims02, true, TN_DTYPE_UNDEFINED));
+            down(tn_sum(au, 2, dims02, true, TN_DTYPE_UNDEFINED), dtypes[d]));
+    tn_release(au);
     compare("amax dim=1", dtypes[d], tn_amax(g, 1, dim1, false), tn_amax(a, 1, dim1, false));
     if (tn_dtype_is_floating(dtypes[d]))
       compare("mean dim=1", dtypes[d], tn_mean(g, 1, dim1, false, TN_DTYPE_UNDEFINED), tn_mean(a, 1, dim1, false, TN_DTYPE_UNDEFINED));
@@ -159,12 +177,22 @@ static void check_matmul(void) {
     tn_tensor *a = sample(2, sa, dtypes[d]), *b = sample(2, sb, dtypes[d]);
     tn_tensor *ga = tn_to_device(a, CUDA0), *gb = tn_to_device(b, CUDA0);
     /* half-precision sums of 130 products: compare in float64 with a looser bound */
-    compare("matmul 2-D", dtypes[d] == TN_DTYPE_FLOAT32 ? TN_DTYPE_FLOAT16 : dtypes[d], tn_matmul(ga, gb), tn_matmul(a, b));
+    tn_tensor *au = up(a), *bu = up(b);
+    compare(dtypes[d] == TN_DTYPE_FLOAT32 ? "matmul 2-D (float16 tolerance, TF32 off)" : "matmul 2-D",
+            dtypes[d] == TN_DTYPE_FLOAT32 ? TN_DTYPE_FLOAT16 : dtypes[d], tn_matmul(ga, gb), down(tn_matmul(au, bu), dtypes[d]));
+    /* matrix @ vector and vector @ vector */
+    tn_tensor *v = tn_select(b, 1, 0), *gv = tn_select(gb, 1, 0), *vu = up(v);
+    compare("matmul 2-D @ 1-D", dtypes[d] == TN_DTYPE_FLOAT32 ? TN_DTYPE_FLOAT16 : dtypes[d], tn_matmul(ga, gv), down(tn_matmul(au, vu), dtypes[d]));
+    tn_tensor *r0 = tn_select(a, 0, 0), *gr0 = tn_select(ga, 0, 0), *r0u = up(r0);
+    compare("matmul 1-D @ 1-D", dtypes[d] == TN_DTYPE_FLOAT32 ? TN_DTYPE_FLOAT16 : dtypes[d], tn_matmul(gr0, gv), down(tn_matmul(r0u, vu), dtypes[d]));
+    tn_release(r0), tn_release(gr0), tn_release(r0u), tn_release(v), tn_release(gv), tn_release(vu), tn_release(au), tn_release(bu);
     tn_release(ga), tn_release(gb), tn_release(a), tn_release(b);
     a = sample(3, ba, dtypes[d]), b = sample(3, bb, dtypes[d]);
     ga = tn_to_device(a, CUDA0), gb = tn_to_device(b, CUDA0);
-    compare("matmul batched", dtypes[d] == TN_DTYPE_FLOAT32 ? TN_DTYPE_FLOAT16 : dtypes[d], tn_matmul(ga, gb), tn_matmul(a, b));
-    tn_release(ga), tn_release(gb), tn_release(a), tn_release(b);
+    au = up(a), bu = up(b);
+    compare(dtypes[d] == TN_DTYPE_FLOAT32 ? "matmul batched (float16 tolerance, TF32 off)" : "matmul batched",
+            dtypes[d] == TN_DTYPE_FLOAT32 ? TN_DTYPE_FLOAT16 : dtypes[d], tn_matmul(ga, gb), down(tn_matmul(au, bu), dtypes[d]));
+    tn_release(au), tn_release(bu), tn_release(ga), tn_release(gb), tn_release(a), tn_release(b);
   }
 }
 
@@ -178,7 +206,8 @@ static void check_copies_and_api(void) {
   tn_tensor *h = tn_to_dtype(g, TN_DTYPE_FLOAT16, false), *ah = tn_to_dtype(a, TN_DTYPE_FLOAT16, false);
   compare("to(float16) on the device", TN_DTYPE_FLOAT16, h, ah);
   char *s = tn_repr(g);
-  ok(s && strstr(s, "device='cuda:0'") != NULL, "printing shows device='cuda:0': %s", s ? strtok(s, "\n") : "(null)");
+  int shows = s && strstr(s, "device='cuda:0'") != NULL; /* before strtok cuts s */
+  ok(shows, "printing shows device='cuda:0': %s", s ? strtok(s, "\n") : "(null)");
   free(s);
   tn_tensor *mixed = tn_add(g, a);
   ok(!mixed && strstr(tn_error_message(), "Expected all tensors to be on the same device") != NULL,
@@ -262,8 +291,18 @@ static void bench(void) {
   tn_release(s.a), tn_release(s.b);
 }
 
+static void on_crash(int sig) {
+  void *frames[64];
+  int n = backtrace(frames, 64);
+  dprintf(2, "Bail out! signal %d; backtrace:\n", sig);
+  backtrace_symbols_fd(frames, n, 2);
+  _exit(1);
+}
+
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
+  signal(SIGSEGV, on_crash);
+  signal(SIGABRT, on_crash);
   if (!tn_cuda_is_available()) {
     printf("1..0 # SKIP no CUDA device: %s\n", tn_cuda_status());
     return 0; /* TAP: a skipped plan with exit 0 (exit 77 would read as an error under TAP) */
