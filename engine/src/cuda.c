@@ -536,6 +536,29 @@ tn_tensor *tn__cuda_matmul(const tn_tensor *a, const tn_tensor *b) {
   tn_device dev;
   if (op_device(2, ops, &dev) < 0) return NULL;
   if (!tn__is_cuda(a) || !tn__is_cuda(b)) return same_device_error(dev, TN_DEVICE_CPU_VALUE), NULL;
+  if ((a->ndim == 1 || b->ndim == 1) && a->ndim <= 2 && b->ndim <= 2 && a->dtype == b->dtype &&
+      tn_dtype_is_floating(a->dtype)) {
+    /* vector operands as 1-row / 1-column matrices (views), one gemm, the added dims dropped */
+    int64_t ka = a->shape[a->ndim - 1], kb = b->shape[0];
+    if (ka != kb) {
+      if (a->ndim == 1 && b->ndim == 1)
+        return tn__error(TN_ERROR_RUNTIME, "inconsistent tensor size, expected tensor [%lld] and src [%lld] to have the same number of elements, but got %lld and %lld elements respectively",
+                         (long long)ka, (long long)kb, (long long)ka, (long long)kb);
+      return tn__error(TN_ERROR_RUNTIME, "size mismatch, got input (%lld), mat (%lldx%lld), vec (%lld)",
+                       (long long)(a->ndim == 2 ? a->shape[0] : b->shape[1]), (long long)(a->ndim == 2 ? a->shape[0] : b->shape[1]),
+                       (long long)ka, (long long)kb);
+    }
+    int64_t sa[2] = {a->ndim == 2 ? a->shape[0] : 1, ka}, sb[2] = {kb, b->ndim == 2 ? b->shape[1] : 1};
+    tn_tensor *a2 = tn_reshape(a, 2, sa), *b2 = a2 ? tn_reshape(b, 2, sb) : NULL;
+    tn_tensor *r = b2 ? tn__cuda_matmul(a2, b2) : NULL;
+    tn_release(a2);
+    tn_release(b2);
+    if (!r) return NULL;
+    int64_t so[1] = {a->ndim == 2 ? a->shape[0] : sb[1]};
+    tn_tensor *out = tn_reshape(r, a->ndim + b->ndim - 2, so);
+    tn_release(r);
+    return out;
+  }
   bool blas_dtype = a->dtype == b->dtype && tn_dtype_is_floating(a->dtype);
   bool two = a->ndim == 2 && b->ndim == 2 && a->shape[1] == b->shape[0];
   bool three = a->ndim == 3 && b->ndim == 3 && a->shape[0] == b->shape[0] && a->shape[2] == b->shape[1];

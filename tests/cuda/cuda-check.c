@@ -301,7 +301,11 @@ static void on_crash(int sig) {
 
 int main(int argc, char **argv) {
   setvbuf(stdout, NULL, _IONBF, 0);
-  signal(SIGSEGV, on_crash);
+  static char altstack[1 << 16]; /* the handler runs even after a stack overflow */
+  stack_t ss = {.ss_sp = altstack, .ss_size = sizeof altstack};
+  sigaltstack(&ss, NULL);
+  struct sigaction sa = {.sa_handler = on_crash, .sa_flags = SA_ONSTACK};
+  sigaction(SIGSEGV, &sa, NULL);
   signal(SIGABRT, on_crash);
   if (!tn_cuda_is_available()) {
     printf("1..0 # SKIP no CUDA device: %s\n", tn_cuda_status());
