@@ -233,7 +233,7 @@ static tn_options like_opts(const tn_tensor *t, tn_options opts) {
 
 /* The *_like forms keep a dense input's layout (memory_format=torch.preserve_format). */
 tn_tensor *tn_empty_like(const tn_tensor *t, tn_options opts) {
-  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU) opts.device = t->device; /* like t */
+  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU && opts.device.index < 0) opts.device = t->device; /* like t (an explicit CPU, index 0, stays) */
   TN__CREATE_ON_DEVICE(opts, tn_empty_like(t, opts));
   int64_t strides[TN_MAX_DIMS];
   tn__preserved_strides(t, strides);
@@ -241,7 +241,7 @@ tn_tensor *tn_empty_like(const tn_tensor *t, tn_options opts) {
 }
 
 tn_tensor *tn_full_like(const tn_tensor *t, tn_scalar value, tn_options opts) {
-  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU) opts.device = t->device; /* like t */
+  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU && opts.device.index < 0) opts.device = t->device; /* like t (an explicit CPU, index 0, stays) */
   TN__CREATE_ON_DEVICE(opts, tn_full_like(t, value, opts));
   tn_tensor *r = tn_empty_like(t, opts);
   if (!r) return NULL;

@@ -152,7 +152,7 @@ void tn_manual_seed(uint64_t seed) {
     if ((opts).device.type == TN_DEVICE_CUDA) {             \
       tn_device dev__ = (opts).device;                      \
       if (tn__cuda_check_device(dev__) < 0) return NULL;    \
-      (opts).device = TN_DEVICE_CPU_VALUE;                  \
+      (opts).device = (tn_device){TN_DEVICE_CPU, 0};       \
       use_cuda_gen = true;                                  \
       tn_tensor *host__ = (call);                           \
       use_cuda_gen = false;                                 \
@@ -934,7 +934,7 @@ static tn_tensor *empty_like_preserve(const tn_tensor *t, tn_options opts) {
 }
 
 tn_tensor *tn_rand_like(const tn_tensor *t, tn_options opts) {
-  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU) opts.device = t->device; /* like t */
+  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU && opts.device.index < 0) opts.device = t->device; /* like t (an explicit CPU, index 0, stays) */
   RANDOM_ON_DEVICE(opts, tn_rand_like(t, opts));
   tn_tensor *r = empty_like_preserve(t, opts);
   if (!r) return NULL;
@@ -947,7 +947,7 @@ tn_tensor *tn_rand_like(const tn_tensor *t, tn_options opts) {
 }
 
 tn_tensor *tn_randn_like(const tn_tensor *t, tn_options opts) {
-  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU) opts.device = t->device; /* like t */
+  if (tn__is_cuda(t) && opts.device.type == TN_DEVICE_CPU && opts.device.index < 0) opts.device = t->device; /* like t (an explicit CPU, index 0, stays) */
   RANDOM_ON_DEVICE(opts, tn_randn_like(t, opts));
   tn_tensor *r = empty_like_preserve(t, opts);
   if (!r) return NULL;

@@ -294,7 +294,7 @@ int tn__cuda_check_device(tn_device device);
     if ((opts).device.type == TN_DEVICE_CUDA) {              \
       tn_device dev__ = (opts).device;                       \
       if (tn__cuda_check_device(dev__) < 0) return NULL;     \
-      (opts).device = TN_DEVICE_CPU_VALUE;                   \
+      (opts).device = (tn_device){TN_DEVICE_CPU, 0};        \
       return tn__move_to_device((call), dev__);              \
     }                                                        \
   } while (0)
