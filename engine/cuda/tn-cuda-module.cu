@@ -480,6 +480,43 @@ int m_unary(int op, int dtype, void *out, const void *in, const tn_cuda_geom *g)
 int m_reduce_rows(int kind, int dtype_out, void *out, int dtype_in, const void *in, int64_t rows, int64_t cols,
                   double scale) {
   if (rows == 0) return 0;
+  /* Few long rows (a full sum of a large tensor): one block a row would leave the GPU idle, so each
+   * row is cut into `splits` equal chunks, reduced into accumulator-typed partials, then those. */
+  int64_t splits = 1;
+  if (rows < 1024 && cols >= (1 << 16) && dtype_out == dtype_in)
+    while (splits < 1024 && rows * splits < 4096 && cols % (splits * 2) == 0 && cols / (splits * 2) >= 4096) splits *= 2;
+  if (splits > 1 && (dtype_in == TN_DTYPE_FLOAT32 || dtype_in == TN_DTYPE_FLOAT16 || dtype_in == TN_DTYPE_BFLOAT16 ||
+                     dtype_in == TN_DTYPE_FLOAT64)) {
+    bool dbl = dtype_in == TN_DTYPE_FLOAT64;
+    size_t nbytes = (size_t)(rows * splits) * (dbl ? sizeof(double) : sizeof(float));
+    void *part = m_alloc(nbytes);
+    if (!part) return -1;
+    unsigned g1 = (unsigned)(rows * splits < 65535 ? rows * splits : 65535), g2 = (unsigned)(rows < 65535 ? rows : 65535);
+    int64_t chunk = cols / splits;
+    switch (dtype_in) {
+    case TN_DTYPE_FLOAT16:
+      reduce_rows_kernel<float, __half, float><<<g1, 256>>>(kind, (float *)part, (const __half *)in, rows * splits, chunk, 1.0);
+      reduce_rows_kernel<__half, float, float><<<g2, 256>>>(kind, (__half *)out, (const float *)part, rows, splits, scale);
+      break;
+    case TN_DTYPE_BFLOAT16:
+      reduce_rows_kernel<float, __nv_bfloat16, float>
+          <<<g1, 256>>>(kind, (float *)part, (const __nv_bfloat16 *)in, rows * splits, chunk, 1.0);
+      reduce_rows_kernel<__nv_bfloat16, float, float>
+          <<<g2, 256>>>(kind, (__nv_bfloat16 *)out, (const float *)part, rows, splits, scale);
+      break;
+    case TN_DTYPE_FLOAT32:
+      reduce_rows_kernel<float, float, float><<<g1, 256>>>(kind, (float *)part, (const float *)in, rows * splits, chunk, 1.0);
+      reduce_rows_kernel<float, float, float><<<g2, 256>>>(kind, (float *)out, (const float *)part, rows, splits, scale);
+      break;
+    default:
+      reduce_rows_kernel<double, double, double><<<g1, 256>>>(kind, (double *)part, (const double *)in, rows * splits, chunk, 1.0);
+      reduce_rows_kernel<double, double, double><<<g2, 256>>>(kind, (double *)out, (const double *)part, rows, splits, scale);
+      break;
+    }
+    int rc = check("reduction");
+    m_release_sized(part, nbytes);
+    return rc;
+  }
   unsigned grid = (unsigned)(rows < 65535 ? rows : 65535);
   if (dtype_out != dtype_in && !(dtype_out == TN_DTYPE_INT64 && dtype_in != TN_DTYPE_FLOAT16 &&
                                  dtype_in != TN_DTYPE_BFLOAT16 && dtype_in != TN_DTYPE_FLOAT32 &&
