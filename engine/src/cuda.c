@@ -506,10 +506,15 @@ tn_tensor *tn__cuda_reduce(int kind, const tn_tensor *t, int32_t ndims, const in
     if (reduced[d]) perm[np++] = d, cols *= t->shape[d];
   tn_tensor *p = tn_permute(t, t->ndim, perm);
   tn_dtype in_dtype = out_dtype == TN_DTYPE_INT64 && !tn_dtype_is_floating(t->dtype) ? t->dtype : out_dtype;
-  tn_tensor *c = p ? tn__cuda_empty(p->ndim, p->shape, in_dtype, dev) : NULL;
-  if (c && device_cast(c, p) < 0) {
-    tn_release(c);
-    c = NULL;
+  tn_tensor *c = NULL;
+  if (p && p->dtype == in_dtype && tn_is_contiguous(p)) {
+    c = tn_retain(p); /* already rows of contiguous reduced elements: no copy */
+  } else {
+    c = p ? tn__cuda_empty(p->ndim, p->shape, in_dtype, dev) : NULL;
+    if (c && device_cast(c, p) < 0) {
+      tn_release(c);
+      c = NULL;
+    }
   }
   tn_release(p);
   if (!c) return NULL;
