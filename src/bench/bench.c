@@ -408,8 +408,8 @@ int ob_bench_main(int argc, char **argv) {
     }
   }
   if (strcmp(device, "cuda") == 0) {
-    fputs("optbench bench: no CUDA backend is built yet: this optbench has only the CPU backend "
-          "(use --device cpu)\n",
+    fputs("optbench bench: the GPU workloads are not in optbench bench yet: run engine/cuda-check --bench "
+          "from the build folder, or script/gpu-check.sh for them beside PyTorch's (use --device cpu here)\n",
           stderr);
     return 2;
   }
