@@ -408,7 +408,7 @@ int ob_bench_main(int argc, char **argv) {
     }
   }
   if (strcmp(device, "cuda") == 0) {
-    fputs("optbench bench: the GPU workloads are not in optbench bench yet: run engine/cuda-check --bench "
+    fputs("optbench bench: the CUDA workloads are not in optbench bench yet: run engine/cuda-check --bench "
           "from the build folder, or script/gpu-check.sh for them beside PyTorch's (use --device cpu here)\n",
           stderr);
     return 2;
