@@ -1,8 +1,10 @@
 /* golden-tensors.c — input tensors described in the view and index golden files (see
  * golden-tensors.h). */
 #include "golden-tensors.h"
+#include "tn-internal.h"
 
 #include <glib.h>
+#include <math.h>
 #include <string.h>
 
 
@@ -68,4 +70,37 @@ tn_tensor *golden_make_input(const golden_file *golden, const char *name, tn_ten
   g_assert_nonnull(t);
   g_strfreev(parts);
   return t;
+}
+
+double golden_leaf_value(int64_t i, int seed) {
+  double v = sin(1.3 * (double)i + 0.7 * seed + 0.3) * 1.5;
+  if (fabs(v) < 0.2) v += v < 0 ? -0.3 : 0.3;
+  return v;
+}
+
+tn_tensor *golden_leaf(int32_t ndim, const int64_t *shape, int seed, bool positive) {
+  tn_tensor *t = tn_empty(ndim, shape, TN_OPTS(TN_DTYPE_FLOAT64));
+  g_assert_nonnull(t);
+  double *d = tn_data_ptr(t);
+  for (int64_t i = 0; i < t->numel; i++) {
+    double v = golden_leaf_value(i, seed);
+    d[i] = positive ? fabs(v) + 0.5 : v;
+  }
+  tn_tensor *r = tn_requires_grad_(t, true);
+  g_assert_true(r == t);
+  tn_release(r);
+  return t;
+}
+
+tn_tensor *golden_weighted_sum(tn_tensor *out) {
+  tn_tensor *w = tn_empty(out->ndim, out->shape, TN_OPTS(out->dtype));
+  g_assert_nonnull(w);
+  double *wd = tn_data_ptr(w);
+  for (int64_t i = 0; i < w->numel; i++) wd[i] = 0.5 + 0.25 * cos(0.9 * (double)i);
+  tn_tensor *m = tn_mul(out, w);
+  g_assert_nonnull(m);
+  tn_tensor *s = tn_sum(m, 0, NULL, false, TN_DTYPE_UNDEFINED);
+  tn_release(m);
+  tn_release(w);
+  return s;
 }

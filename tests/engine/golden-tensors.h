@@ -17,4 +17,11 @@ int32_t golden_parse_ints(const char *s, int64_t *out);
  * *storage receives the storage tensor (NULL for e0), to release with the view. */
 tn_tensor *golden_make_input(const golden_file *golden, const char *name, tn_tensor **storage);
 
+/* The autograd tests' inputs, as gen_autograd.py and gen_autograd_nn.py build them: a float64 leaf
+ * that requires grad, with smooth, distinct, non-zero values (positive: |v| + 0.5), and
+ * sum(out * w) with fixed weights w, a scalar whose gradient is a generic VJP. */
+double golden_leaf_value(int64_t i, int seed);
+tn_tensor *golden_leaf(int32_t ndim, const int64_t *shape, int seed, bool positive);
+tn_tensor *golden_weighted_sum(tn_tensor *out);
+
 #endif

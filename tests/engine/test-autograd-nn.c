@@ -10,44 +10,14 @@
 #include <string.h>
 
 #include "golden.h"
+#include "golden-tensors.h"
 #include "tn-internal.h"
 
 #define REL(t) tn_release(t)
 
 static golden_file *golden;
 
-/* ----- float64 leaves and the weighted scalar (as test-autograd.c) ----- */
-
-static double leaf_value(int64_t i, int seed) {
-  double v = sin(1.3 * (double)i + 0.7 * seed + 0.3) * 1.5;
-  if (fabs(v) < 0.2) v += v < 0 ? -0.3 : 0.3;
-  return v;
-}
-
-static tn_tensor *leaf(int32_t ndim, const int64_t *shape, int seed, bool positive) {
-  tn_tensor *t = tn_empty(ndim, shape, TN_OPTS(TN_DTYPE_FLOAT64));
-  g_assert_nonnull(t);
-  double *d = tn_data_ptr(t);
-  for (int64_t i = 0; i < t->numel; i++) {
-    double v = leaf_value(i, seed);
-    d[i] = positive ? fabs(v) + 0.5 : v;
-  }
-  tn_tensor *r = tn_requires_grad_(t, true);
-  g_assert_true(r == t);
-  REL(r);
-  return t;
-}
-
-static tn_tensor *weighted(tn_tensor *out) {
-  tn_tensor *w = tn_empty(out->ndim, out->shape, TN_OPTS(out->dtype));
-  for (int64_t i = 0; i < w->numel; i++) ((double *)tn_data_ptr(w))[i] = 0.5 + 0.25 * cos(0.9 * (double)i);
-  tn_tensor *m = tn_mul(out, w);
-  g_assert_nonnull(m);
-  tn_tensor *s = tn_sum(m, 0, NULL, false, TN_DTYPE_UNDEFINED);
-  REL(m);
-  REL(w);
-  return s;
-}
+/* float64 leaves and the weighted scalar: golden_leaf, golden_weighted_sum (golden-tensors.c) */
 
 /* A constant tensor of the given dtype from a generator of values. */
 static tn_tensor *filled(int32_t ndim, const int64_t *shape, tn_dtype dt, double (*f)(int64_t)) {
@@ -100,7 +70,7 @@ static double value_of(case_fn f, tn_tensor **in) {
   bool prev = tn_set_grad_enabled(false);
   tn_tensor *o = f(in);
   g_assert_nonnull(o);
-  tn_tensor *s = weighted(o);
+  tn_tensor *s = golden_weighted_sum(o);
   double v = tn_scalar_to_double(tn_get_flat(s, 0));
   REL(s);
   REL(o);
@@ -124,7 +94,7 @@ static void gradcheck(const gcase *c, tn_tensor **in) {
     g_test_message("%s: grad_fn %s, PyTorch's %s", c->name, nm ? nm : "(none)", want);
     g_test_fail();
   }
-  tn_tensor *s = weighted(o);
+  tn_tensor *s = golden_weighted_sum(o);
   REL(o);
   tn_tensor *g[3] = {0};
   if (tn_autograd_grad(1, &s, NULL, c->nin, in, false, false, true, g) < 0) g_error("%s: %s", c->name, tn_error_message());
@@ -147,7 +117,7 @@ static void gradcheck(const gcase *c, tn_tensor **in) {
 
 static double first_grad_dot(const gcase *c, tn_tensor **in, bool record, tn_tensor **out_scalar) {
   tn_tensor *o = c->f(in);
-  tn_tensor *s = weighted(o);
+  tn_tensor *s = golden_weighted_sum(o);
   REL(o);
   tn_tensor *g[3] = {0};
   if (tn_autograd_grad(1, &s, NULL, c->nin, in, record, record, true, g) < 0) g_error("%s: %s", c->name, tn_error_message());
@@ -155,7 +125,7 @@ static double first_grad_dot(const gcase *c, tn_tensor **in, bool record, tn_ten
   tn_tensor *acc = NULL;
   for (int k = 0; k < c->nin; k++) {
     if (!g[k]) continue;
-    tn_tensor *v = weighted(g[k]);
+    tn_tensor *v = golden_weighted_sum(g[k]);
     if (acc) {
       tn_tensor *t = tn_add(acc, v);
       REL(acc);
@@ -204,7 +174,7 @@ static void gradgradcheck(const gcase *c, tn_tensor **in) {
 static void run_case(gconstpointer data) {
   const gcase *c = data;
   tn_tensor *in[3] = {0};
-  for (int k = 0; k < c->nin; k++) in[k] = leaf(c->ndim[k], c->shape[k], k + 1, false);
+  for (int k = 0; k < c->nin; k++) in[k] = golden_leaf(c->ndim[k], c->shape[k], k + 1, false);
   gradcheck(c, in);
   if (c->smooth) gradgradcheck(c, in);
   for (int k = 0; k < c->nin; k++) REL(in[k]);
@@ -469,7 +439,7 @@ static void test_chains(void) {
   check_chain("cross-entropy", tn_nll_loss(t, y, NULL, TN_REDUCTION_MEAN, -100));
   REL(x), REL(t), REL(y);
   /* the norms need a matrix with distinct singular values */
-  x = leaf(2, a23, 1, false);
+  x = golden_leaf(2, a23, 1, false);
   check_chain("norm-nuc", tn_linalg_norm(x, false, 0, "nuc", 0, NULL, false));
   check_chain("norm-1", tn_linalg_norm(x, true, 1, NULL, 0, NULL, false));
   REL(x);

@@ -8,44 +8,12 @@
 #include <string.h>
 
 #include "golden.h"
+#include "golden-tensors.h"
 #include "tn-internal.h"
 
 static golden_file *golden;
 
 /* ----- helpers ----- */
-
-/* A float64 leaf of the given shape with smooth, distinct, non-zero values. */
-static double leaf_value(int64_t i, int seed) {
-  double v = sin(1.3 * (double)i + 0.7 * seed + 0.3) * 1.5;
-  if (fabs(v) < 0.2) v += v < 0 ? -0.3 : 0.3;
-  return v;
-}
-
-static tn_tensor *leaf(int32_t ndim, const int64_t *shape, int seed, bool positive) {
-  tn_tensor *t = tn_empty(ndim, shape, TN_OPTS(TN_DTYPE_FLOAT64));
-  g_assert_nonnull(t);
-  double *d = tn_data_ptr(t);
-  for (int64_t i = 0; i < t->numel; i++) {
-    double v = leaf_value(i, seed);
-    d[i] = positive ? fabs(v) + 0.5 : v;
-  }
-  tn_tensor *r = tn_requires_grad_(t, true);
-  g_assert_true(r == t);
-  tn_release(r);
-  return t;
-}
-
-/* sum(out * w) with fixed weights w: a scalar whose gradient is a generic VJP. */
-static tn_tensor *weighted(tn_tensor *out) {
-  tn_tensor *w = tn_empty(out->ndim, out->shape, TN_OPTS(out->dtype));
-  for (int64_t i = 0; i < w->numel; i++) ((double *)tn_data_ptr(w))[i] = 0.5 + 0.25 * cos(0.9 * (double)i);
-  tn_tensor *m = tn_mul(out, w);
-  g_assert_nonnull(m);
-  tn_tensor *s = tn_sum(m, 0, NULL, false, TN_DTYPE_UNDEFINED);
-  tn_release(m);
-  tn_release(w);
-  return s;
-}
 
 typedef tn_tensor *(*case_fn)(tn_tensor **in);
 
@@ -82,7 +50,7 @@ static double value_of(case_fn f, tn_tensor **in) {
   bool prev = tn_set_grad_enabled(false);
   tn_tensor *o = f(in);
   g_assert_nonnull(o);
-  tn_tensor *s = weighted(o);
+  tn_tensor *s = golden_weighted_sum(o);
   double v = tn_scalar_to_double(tn_get_flat(s, 0));
   tn_release(s);
   tn_release(o);
@@ -107,7 +75,7 @@ static void gradcheck(const gcase *c, tn_tensor **in) {
     g_test_message("%s: grad_fn %s, PyTorch's %s", c->name, nm ? nm : "(none)", want);
     g_test_fail();
   }
-  tn_tensor *s = weighted(o);
+  tn_tensor *s = golden_weighted_sum(o);
   tn_release(o);
   tn_tensor *g[3] = {0};
   int rc = tn_autograd_grad(1, &s, NULL, c->nin, in, false, false, true, g);
@@ -134,7 +102,7 @@ static void gradcheck(const gcase *c, tn_tensor **in) {
  * differences of the first gradient. */
 static double first_grad_dot(const gcase *c, tn_tensor **in, bool record, tn_tensor **out_scalar) {
   tn_tensor *o = c->f(in);
-  tn_tensor *s = weighted(o);
+  tn_tensor *s = golden_weighted_sum(o);
   tn_release(o);
   tn_tensor *g[3] = {0};
   int rc = tn_autograd_grad(1, &s, NULL, c->nin, in, record, record, true, g);
@@ -143,7 +111,7 @@ static double first_grad_dot(const gcase *c, tn_tensor **in, bool record, tn_ten
   tn_tensor *acc = NULL;
   for (int k = 0; k < c->nin; k++) {
     if (!g[k]) continue;
-    tn_tensor *v = weighted(g[k]);
+    tn_tensor *v = golden_weighted_sum(g[k]);
     g_assert_nonnull(v);
     if (acc) {
       tn_tensor *t = tn_add(acc, v);
@@ -194,7 +162,7 @@ static void gradgradcheck(const gcase *c, tn_tensor **in) {
 static void run_case(gconstpointer data) {
   const gcase *c = data;
   tn_tensor *in[3] = {0};
-  for (int k = 0; k < c->nin; k++) in[k] = leaf(c->ndim[k], c->shape[k], k + 1, c->positive);
+  for (int k = 0; k < c->nin; k++) in[k] = golden_leaf(c->ndim[k], c->shape[k], k + 1, c->positive);
   gradcheck(c, in);
   if (c->smooth) gradgradcheck(c, in);
   for (int k = 0; k < c->nin; k++) tn_release(in[k]);
@@ -295,8 +263,8 @@ static tn_tensor *f_prod_dim(tn_tensor **in) { return tn_prod(in[0], 1, d1, true
 static tn_tensor *with_zeros(tn_tensor *x, int nzero) {
   tn_tensor *c = tn_zeros(x->ndim, x->shape, TN_OPTS(TN_DTYPE_FLOAT64));
   double *cv = tn_data_ptr(c);
-  if (nzero > 1) cv[x->numel - 1] = leaf_value(x->numel - 1, 1);
-  cv[1] = leaf_value(1, 1);
+  if (nzero > 1) cv[x->numel - 1] = golden_leaf_value(x->numel - 1, 1);
+  cv[1] = golden_leaf_value(1, 1);
   tn_tensor *r = tn_sub(x, c);
   REL(c);
   return r;
