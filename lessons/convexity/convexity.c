@@ -332,6 +332,8 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
     plot_axes_add_contour(ax, self->grid, GRID_N, GRID_N, self->x0, self->x1, self->y0, self->y1, self->levels,
                           self->n_levels, &cs, true);
   }
+  /* The segment and its points move with the drag: drawn over a cached picture of the contours. */
+  plot_axes_begin_overlay(ax);
   double p[2][2] = {{point(self, 0, 0), point(self, 0, 1)}, {point(self, 1, 0), point(self, 1, 1)}};
   if (self->curve_ok) {
     double xs[CURVE_N], ys[CURVE_N];
@@ -348,6 +350,7 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
     add_point(ax, self->w_theta[0], self->w_theta[1], PLOT_ROLE_ACCENT4, 7, "<i>w</i><sub>θ</sub>", FALSE);
 
   PlotAxes *bx = plot_figure_add_axes(fig, 0.5, 0, 0.5, 1);
+  plot_axes_set_overlay(bx, true); /* all of it follows the segment */
   plot_axes_set_title(bx, _("<i>L</i> along the segment"));
   /* Translators: the horizontal axis of the loss along the segment; keep θ, w₁ and w₂ */
   plot_axes_set_xlabel(bx, _("θ   (0: <i>w</i>₂,  1: <i>w</i>₁)"));

@@ -188,6 +188,8 @@ static PlotFigure *build_contour_figure(gpointer data, double width, double heig
     star.marker_size_pt = 9;
     plot_axes_add_line(ax, &w_star[0], &w_star[1], 1, &star, NULL);
   }
+  /* The run grows frame by frame: drawn over a cached picture of the contours. */
+  plot_axes_begin_overlay(ax);
   GdRun *r = &p->run;
   if (r->n >= 1) {
     /* The trajectory, thinned for very long runs (its tail sits on the minimizer anyway). */

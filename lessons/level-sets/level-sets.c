@@ -200,6 +200,8 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
     PlotLineStyle cs = plot_line_style(PLOT_ROLE_MUTED, 0.8);
     plot_axes_add_contour(ax, self->grid, GRID_N, GRID_N, LO, HI, LO, HI, self->levels, self->n_levels, &cs, true);
   }
+  /* What follows moves with w: drawn over a cached picture of the contours while w is dragged. */
+  plot_axes_begin_overlay(ax);
   if (self->ok) {
     const ObGradNormalData *d = &self->data;
     double lw = d->loss_at_w;

@@ -323,6 +323,8 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
     /* Translators: legend entry for the marked minimizer w* */
     plot_axes_add_line(ax, &w_star[0], &w_star[1], 1, &ms, _("minimizer <i>w</i>*"));
   }
+  /* What follows moves with w: drawn over a cached picture of the contours while w is dragged. */
+  plot_axes_begin_overlay(ax);
   if (m->ok) {
     /* The arrow is the gradient times a fixed factor per loss; one that would leave the view is
      * shortened (the legend says so), keeping its direction. */
@@ -384,6 +386,7 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
     plot_axes_set_equal_aspect(dax, TRUE);
     /* The classifier's boundary wᵀx = 0: through the origin, perpendicular to w. */
     double wn = hypot(m->w[0], m->w[1]);
+    plot_axes_begin_overlay(dax);
     if (wn > 0) {
       double bx[2] = {-2 * lim * -m->w[1] / wn, 2 * lim * -m->w[1] / wn};
       double by[2] = {-2 * lim * m->w[0] / wn, 2 * lim * m->w[0] / wn};

@@ -494,6 +494,8 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
       }
     if (n > 0) add_marker(ax, xs, ys, n, roles[c], markers[c], 9, TRUE, legend[c]);
   }
+  /* What follows moves with w: drawn over a cached picture of the rest while w is dragged. */
+  plot_axes_begin_overlay(ax);
   double w[2] = {gtk_adjustment_get_value(self->coord[0]), gtk_adjustment_get_value(self->coord[1])};
   if (self->ok && self->verdict == CLASS_NOT_STATIONARY) {
     /* ∇L's direction, drawn at a fixed length: its size is in the readouts. */
@@ -509,6 +511,7 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
 
   /* Right: the loss along the Hessian's eigenvectors through w — the curvature the eigenvalues name. */
   PlotAxes *bx = plot_figure_add_axes(fig, 0.58, 0, 0.42, 1);
+  plot_axes_set_overlay(bx, true); /* all of it follows w */
   /* Translators: title of the curvature plot; keep the formula */
   plot_axes_set_title(bx, _("Curvature along the eigenvectors <i>v</i>₁, <i>v</i>₂"));
   plot_axes_set_ylabel(bx, "<i>L</i>(<i>w</i> + <i>t v</i>) − <i>L</i>(<i>w</i>) − <i>t</i> ∇<i>L</i>(<i>w</i>)ᵀ<i>v</i>");

@@ -294,6 +294,8 @@ static PlotFigure *build_circle(gpointer data, double width, double height) {
   plot_axes_add_arrow(ax, 0, 0, d->g_unit[0], d->g_unit[1], &gs, "<i>g</i>/‖<i>g</i>‖");
   PlotLineStyle ds = plot_line_style(PLOT_ROLE_ACCENT1, 2.0);
   plot_axes_add_arrow(ax, 0, 0, d->descent[0], d->descent[1], &ds, "−<i>g</i>/‖<i>g</i>‖");
+  /* Δ and what depends on it move with the drag: drawn over a cached picture of the rest. */
+  plot_axes_begin_overlay(ax);
   char *dv = fmt(self->directional, 3);
   char *dl = g_strdup_printf("Δ\n<small><i>g</i>ᵀΔ = %s</small>", dv);
   PlotLineStyle xs = plot_line_style(PLOT_ROLE_ACCENT4, 2.6);
@@ -309,17 +311,7 @@ static PlotFigure *build_circle(gpointer data, double width, double height) {
   double zx[2] = {0, 360}, zy[2] = {0, 0};
   PlotLineStyle zs = plot_line_style(PLOT_ROLE_FOREGROUND, 0.8);
   plot_axes_add_line(bx, zx, zy, 2, &zs, NULL);
-  /* From the top down to the current point only, so it never crosses the minimum's label below. */
-  double vx[2] = {self->angle_deg, self->angle_deg}, vy[2] = {self->directional, m};
-  PlotLineStyle vs = plot_line_style(PLOT_ROLE_ACCENT4, 1.2);
-  dashed(&vs);
-  plot_axes_add_line(bx, vx, vy, 2, &vs, NULL);
-  add_marker(bx, self->angle_deg, self->directional, PLOT_ROLE_ACCENT4, PLOT_MARKER_CIRCLE, 9);
-  char *cur = g_strdup_printf("Δ: %s", dv);
-  plot_axes_add_text(bx, self->angle_deg, self->directional, cur, PLOT_ANCHOR_AUTO, plot_paint_role(PLOT_ROLE_ACCENT4),
-                     0);
-  g_free(cur);
-  g_free(dv);
+  /* The minimum's marker and label are static; the current angle's line, marker and label move. */
   double mind = d->dots[1];
   add_marker(bx, self->min_angle, mind, PLOT_ROLE_ACCENT1, PLOT_MARKER_SQUARE, 8);
   char *mv = fmt(mind, 3);
@@ -331,6 +323,18 @@ static PlotFigure *build_circle(gpointer data, double width, double height) {
   plot_axes_add_text(bx, self->min_angle, mind - 0.1 * self->gnorm, ml, anchor, plot_paint_role(PLOT_ROLE_ACCENT1), 0);
   g_free(ml);
   g_free(mv);
+  plot_axes_begin_overlay(bx);
+  /* From the top down to the current point only, so it never crosses the minimum's label below. */
+  double vx[2] = {self->angle_deg, self->angle_deg}, vy[2] = {self->directional, m};
+  PlotLineStyle vs = plot_line_style(PLOT_ROLE_ACCENT4, 1.2);
+  dashed(&vs);
+  plot_axes_add_line(bx, vx, vy, 2, &vs, NULL);
+  add_marker(bx, self->angle_deg, self->directional, PLOT_ROLE_ACCENT4, PLOT_MARKER_CIRCLE, 9);
+  char *cur = g_strdup_printf("Δ: %s", dv);
+  plot_axes_add_text(bx, self->angle_deg, self->directional, cur, PLOT_ANCHOR_AUTO, plot_paint_role(PLOT_ROLE_ACCENT4),
+                     0);
+  g_free(cur);
+  g_free(dv);
   return fig;
 }
 

@@ -22,7 +22,21 @@ struct _ObPlotView {
   double drag_x0, drag_y0;
   gint64 build_us, render_us;
   char *description;
+  /* The base layer of a figure with an overlay, drawn once and reused while only the overlay changes:
+   * its key (plot_figure_layout_layers), its size in pixels and the scale factor it was drawn at. */
+  GdkTexture *base;
+  guint64 base_key;
+  int base_w, base_h, base_sf;
+  guint base_draws;
+  /* Live: the figure is changing frame after frame (a drag, keys held down, a slider, an animation),
+   * so it is drawn in layers; once changes stop for LIVE_SETTLE_MS it is drawn whole again, its
+   * labels placed around everything. */
+  gboolean live;
+  gint64 last_change;
+  guint settle_id;
 };
+
+enum { LIVE_GAP_MS = 250, LIVE_SETTLE_MS = 250 };
 
 G_DEFINE_FINAL_TYPE(ObPlotView, ob_plot_view, GTK_TYPE_WIDGET)
 
@@ -55,6 +69,48 @@ static void ensure_figure(ObPlotView *self, double width_pt, double height_pt) {
   self->built_theme = theme;
 }
 
+/* The focus ring: an inset outline in the accent colour, as Adwaita draws it. */
+static void draw_focus_ring(GtkWidget *widget, cairo_t *cr, int w, int h) {
+  if (!gtk_widget_has_visible_focus(widget)) return;
+  GdkRGBA accent;
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (!gtk_style_context_lookup_color(gtk_widget_get_style_context(widget), "accent_color", &accent))
+    accent = (GdkRGBA){0.21, 0.52, 0.89, 1};
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  cairo_set_source_rgba(cr, accent.red, accent.green, accent.blue, 0.6);
+  cairo_set_line_width(cr, 2);
+  cairo_rectangle(cr, 1, 1, w - 2, h - 2);
+  cairo_stroke(cr);
+}
+
+static void free_surface_bytes(gpointer surface) { cairo_surface_destroy(surface); }
+
+/* Draws the base layer into a texture of w x h widget pixels at the widget's scale factor; FALSE
+ * when the image could not be made (the caller then draws the figure whole). */
+static gboolean draw_base(ObPlotView *self, int w, int h, int sf, double s) {
+  g_clear_object(&self->base);
+  cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w * sf, h * sf);
+  if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+    cairo_surface_destroy(img);
+    return FALSE;
+  }
+  cairo_t *cr = cairo_create(img);
+  plot_figure_draw_layer(self->figure, cr, s * sf, PLOT_LAYER_BASE);
+  cairo_destroy(cr);
+  cairo_surface_flush(img);
+  int stride = cairo_image_surface_get_stride(img);
+  /* Cairo's ARGB32 is premultiplied native-endian 32-bit words: GDK_MEMORY_DEFAULT. */
+  GBytes *bytes = g_bytes_new_with_free_func(cairo_image_surface_get_data(img), (gsize)stride * (gsize)(h * sf),
+                                             free_surface_bytes, img);
+  self->base = gdk_memory_texture_new(w * sf, h * sf, GDK_MEMORY_DEFAULT, bytes, (gsize)stride);
+  g_bytes_unref(bytes);
+  self->base_w = w;
+  self->base_h = h;
+  self->base_sf = sf;
+  self->base_draws++;
+  return TRUE;
+}
+
 static void ob_plot_view_snapshot(GtkWidget *widget, GtkSnapshot *snapshot) {
   ObPlotView *self = OB_PLOT_VIEW(widget);
   int w = gtk_widget_get_width(widget), h = gtk_widget_get_height(widget);
@@ -62,7 +118,29 @@ static void ob_plot_view_snapshot(GtkWidget *widget, GtkSnapshot *snapshot) {
   double s = view_scale();
   ensure_figure(self, w / s, h / s);
   gint64 t0 = g_get_monotonic_time();
-  cairo_t *cr = gtk_snapshot_append_cairo(snapshot, &GRAPHENE_RECT_INIT(0, 0, w, h));
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT(0, 0, w, h);
+  if (self->live && self->figure && plot_figure_has_overlay(self->figure)) {
+    /* What moves is drawn each frame over a picture of what does not, redrawn only when its key
+     * changes: a drag over a contour plot costs the point, not the contours. */
+    int sf = MAX(gtk_widget_get_scale_factor(widget), 1);
+    guint64 key = plot_figure_layout_layers(self->figure, w / s, h / s);
+    gboolean have = self->base && key == self->base_key && self->base_w == w && self->base_h == h &&
+                    self->base_sf == sf;
+    if (!have && draw_base(self, w, h, sf, s)) {
+      self->base_key = key;
+      have = TRUE;
+    }
+    if (have) {
+      gtk_snapshot_append_texture(snapshot, self->base, &bounds);
+      cairo_t *cr = gtk_snapshot_append_cairo(snapshot, &bounds);
+      plot_figure_draw_layer(self->figure, cr, s, PLOT_LAYER_OVERLAY);
+      draw_focus_ring(widget, cr, w, h);
+      cairo_destroy(cr);
+      self->render_us = g_get_monotonic_time() - t0;
+      return;
+    }
+  }
+  cairo_t *cr = gtk_snapshot_append_cairo(snapshot, &bounds);
   if (self->figure) {
     plot_figure_render(self->figure, cr, w, h, s);
   } else {
@@ -70,18 +148,7 @@ static void ob_plot_view_snapshot(GtkWidget *widget, GtkSnapshot *snapshot) {
     cairo_set_source_rgba(cr, bg.r, bg.g, bg.b, bg.a);
     cairo_paint(cr);
   }
-  if (gtk_widget_has_visible_focus(widget)) {
-    /* The focus ring: an inset outline in the accent colour, as Adwaita draws it. */
-    GdkRGBA accent;
-    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-    if (!gtk_style_context_lookup_color(gtk_widget_get_style_context(widget), "accent_color", &accent))
-      accent = (GdkRGBA){0.21, 0.52, 0.89, 1};
-    G_GNUC_END_IGNORE_DEPRECATIONS
-    cairo_set_source_rgba(cr, accent.red, accent.green, accent.blue, 0.6);
-    cairo_set_line_width(cr, 2);
-    cairo_rectangle(cr, 1, 1, w - 2, h - 2);
-    cairo_stroke(cr);
-  }
+  draw_focus_ring(widget, cr, w, h);
   cairo_destroy(cr);
   self->render_us = g_get_monotonic_time() - t0;
 }
@@ -117,8 +184,26 @@ static PlotAxes *interactive_axes(ObPlotView *self) {
   return ax;
 }
 
+static gboolean on_settled(gpointer data) {
+  ObPlotView *self = data;
+  self->settle_id = 0;
+  self->live = FALSE;
+  gtk_widget_queue_draw(GTK_WIDGET(self));
+  return G_SOURCE_REMOVE;
+}
+
+/* A change of the figure: a second one soon after the first makes the view live until changes stop. */
+static void note_change(ObPlotView *self) {
+  gint64 now = g_get_monotonic_time();
+  if (self->last_change && now - self->last_change < LIVE_GAP_MS * 1000) self->live = TRUE;
+  self->last_change = now;
+  if (self->settle_id) g_source_remove(self->settle_id);
+  self->settle_id = g_timeout_add(LIVE_SETTLE_MS, on_settled, self);
+}
+
 static void move_point(ObPlotView *self, double x, double y, ObPlotPhase phase) {
   if (!isfinite(x) || !isfinite(y)) return;
+  if (phase == OB_PLOT_PRESS || phase == OB_PLOT_DRAG) self->live = TRUE; /* a drag is on */
   self->point_x = x;
   self->point_y = y;
   self->has_point = TRUE;
@@ -219,6 +304,7 @@ static void on_dark_changed(AdwStyleManager *manager, GParamSpec *pspec, ObPlotV
 static void ob_plot_view_dispose(GObject *object) {
   ObPlotView *self = OB_PLOT_VIEW(object);
   g_signal_handlers_disconnect_by_func(adw_style_manager_get_default(), on_dark_changed, self);
+  g_clear_handle_id(&self->settle_id, g_source_remove);
   G_OBJECT_CLASS(ob_plot_view_parent_class)->dispose(object);
 }
 
@@ -226,6 +312,7 @@ static void ob_plot_view_finalize(GObject *object) {
   ObPlotView *self = OB_PLOT_VIEW(object);
   instances = g_list_remove(instances, self);
   g_clear_pointer(&self->figure, plot_figure_free);
+  g_clear_object(&self->base);
   g_free(self->description);
   G_OBJECT_CLASS(ob_plot_view_parent_class)->finalize(object);
 }
@@ -282,6 +369,7 @@ void ob_plot_view_set_natural_size(ObPlotView *self, int width, int height) {
 
 void ob_plot_view_queue_rebuild(ObPlotView *self) {
   g_return_if_fail(OB_IS_PLOT_VIEW(self));
+  note_change(self);
   self->stale = TRUE;
   gtk_widget_queue_draw(GTK_WIDGET(self));
 }
@@ -339,6 +427,11 @@ const char *ob_plot_view_get_description(ObPlotView *self) {
 gint64 ob_plot_view_get_last_build_us(ObPlotView *self) {
   g_return_val_if_fail(OB_IS_PLOT_VIEW(self), 0);
   return self->build_us;
+}
+
+guint ob_plot_view_get_base_draws(ObPlotView *self) {
+  g_return_val_if_fail(OB_IS_PLOT_VIEW(self), 0);
+  return self->base_draws;
 }
 
 gint64 ob_plot_view_get_last_render_us(ObPlotView *self) {

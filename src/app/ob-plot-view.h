@@ -64,6 +64,11 @@ const char *ob_plot_view_get_description(ObPlotView *self);
 /* Time the last rebuild and render took, in microseconds (for the frame-time benchmark). */
 gint64 ob_plot_view_get_last_build_us(ObPlotView *self);
 gint64 ob_plot_view_get_last_render_us(ObPlotView *self);
+/* How many times the view has drawn a figure's base layer (figures with an overlay, see
+ * plot_axes_begin_overlay). While the figure changes frame after frame (a drag, an animation) the
+ * view draws the overlay over a cached picture of the base, so a drag that moves only the overlay
+ * leaves this count unchanged; a quarter second after the changes stop it draws the figure whole. */
+guint ob_plot_view_get_base_draws(ObPlotView *self);
 
 /* Presentation mode draws every plot view `scale` times larger (1 outside it); all views redraw. */
 void ob_plot_view_set_presentation_scale(double scale);

@@ -2,6 +2,8 @@
 #include "plot-private.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@ typedef struct {
 } Line;
 
 struct PlotContourSet {
+  atomic_int refs; /* the items and the cache below share sets */
   int n_lines, cap_lines;
   Line *lines;
   int n_pts, cap_pts;
@@ -242,6 +245,7 @@ plot_contour_compute (const double *z, int nx, int ny, double x0, double x1, dou
   PlotContourSet *set = calloc (1, sizeof *set);
   if (!set)
     return NULL;
+  atomic_init (&set->refs, 1);
   Work w = {.nx = nx, .ny = ny};
   w.n_h = ny * (nx - 1);
   w.n_edges = w.n_h + (ny - 1) * nx;
@@ -291,7 +295,7 @@ plot_contour_compute (const double *z, int nx, int ny, double x0, double x1, dou
 void
 plot_contour_set_free (PlotContourSet *set)
 {
-  if (!set)
+  if (!set || atomic_fetch_sub (&set->refs, 1) > 1)
     return;
   free (set->lines);
   free (set->pts);
@@ -409,4 +413,76 @@ plot__contour_region (const double *z, int nx, int ny, double x0, double x1, dou
       }
     }
   }
+}
+
+/* A few recent contour sets, so that a view rebuilding its figure for every pointer move does not
+ * trace the same grid again: keyed by copies of their inputs, compared exactly. Grids of up to
+ * CACHE_MAX_CELLS samples are kept (8 MiB of grids at most). */
+enum { CACHE_N = 4, CACHE_MAX_CELLS = 1 << 18 };
+
+typedef struct {
+  double *z, *levels;
+  int nx, ny, n_levels;
+  double ext[4];
+  PlotContourSet *set;
+  uint64_t used;
+} CacheEntry;
+
+static CacheEntry cache[CACHE_N];
+static uint64_t cache_clock;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool
+entry_matches (const CacheEntry *e, const double *z, int nx, int ny, const double ext[4],
+               const double *levels, int n_levels)
+{
+  return e->set && e->nx == nx && e->ny == ny && e->n_levels == n_levels &&
+         memcmp (e->ext, ext, sizeof e->ext) == 0 &&
+         memcmp (e->levels, levels, (size_t) n_levels * sizeof (double)) == 0 &&
+         memcmp (e->z, z, (size_t) nx * (size_t) ny * sizeof (double)) == 0;
+}
+
+PlotContourSet *
+plot__contour_shared (const double *z, int nx, int ny, double x0, double x1, double y0, double y1,
+                      const double *levels, int n_levels)
+{
+  if (!z || nx < 2 || ny < 2 || n_levels < 1 || !levels || (size_t) nx * (size_t) ny > CACHE_MAX_CELLS)
+    return plot_contour_compute (z, nx, ny, x0, x1, y0, y1, levels, n_levels);
+  double ext[4] = {x0, x1, y0, y1};
+  pthread_mutex_lock (&cache_lock);
+  for (int i = 0; i < CACHE_N; i++)
+    if (entry_matches (&cache[i], z, nx, ny, ext, levels, n_levels)) {
+      cache[i].used = ++cache_clock;
+      PlotContourSet *set = cache[i].set;
+      atomic_fetch_add (&set->refs, 1);
+      pthread_mutex_unlock (&cache_lock);
+      return set;
+    }
+  pthread_mutex_unlock (&cache_lock);
+  PlotContourSet *set = plot_contour_compute (z, nx, ny, x0, x1, y0, y1, levels, n_levels);
+  if (!set)
+    return NULL;
+  size_t nz = (size_t) nx * (size_t) ny;
+  double *zc = malloc (nz * sizeof (double)), *lc = malloc ((size_t) n_levels * sizeof (double));
+  if (!zc || !lc) {
+    free (zc);
+    free (lc);
+    return set; /* not kept: still a good set */
+  }
+  memcpy (zc, z, nz * sizeof (double));
+  memcpy (lc, levels, (size_t) n_levels * sizeof (double));
+  pthread_mutex_lock (&cache_lock);
+  int victim = 0;
+  for (int i = 1; i < CACHE_N; i++)
+    if (cache[i].used < cache[victim].used)
+      victim = i;
+  CacheEntry *e = &cache[victim];
+  free (e->z);
+  free (e->levels);
+  plot_contour_set_free (e->set);
+  *e = (CacheEntry) {.z = zc, .levels = lc, .nx = nx, .ny = ny, .n_levels = n_levels,
+                     .ext = {x0, x1, y0, y1}, .set = set, .used = ++cache_clock};
+  atomic_fetch_add (&set->refs, 1);
+  pthread_mutex_unlock (&cache_lock);
+  return set;
 }

@@ -55,6 +55,7 @@ typedef struct {
   bool placed;
   bool halo; /* placed across data lines (no clear spot): drawn over a halo */
   int line_owner; /* contours: owner id of line 0 in the figure's line index (line i: + i) */
+  bool overlay;   /* drawn in the overlay layer (see plot_axes_begin_overlay) */
 } Item;
 
 struct PlotAxes {
@@ -66,6 +67,8 @@ struct PlotAxes {
   bool xset, yset;
   PlotScale xscale, yscale;
   bool equal, grid, frame, legend;
+  bool overlay;       /* the whole axes is in the overlay layer */
+  bool overlay_items; /* items added from now on are in the overlay layer */
   char *title, *xlabel, *ylabel;
   Item *items;
   int n_items, cap_items;
@@ -106,10 +109,31 @@ struct PlotFigure {
   int *line_cell_start, *line_cell_idx;
   int cap_line_cell_start, cap_line_cell_idx;
   int line_gx, line_gy;
+  int line_base_owners; /* owners below this are the base layer's lines (all, unlayered) */
+  int line_owner_limit; /* label placement looks at owners below this only */
   double line_cell;
   double lay_w, lay_h; /* size of the last layout, points */
+  bool lay_layered;    /* the last layout placed the base on its own (plot_figure_layout_layers) */
   PangoContext *pctx;
 };
+
+/* Whether an item (it NULL: the axes' own frame, ticks and legend) belongs to a layer. */
+static inline bool
+plot__in_layer (const PlotAxes *ax, const Item *it, PlotLayer layer)
+{
+  if (layer == PLOT_LAYER_ALL)
+    return true;
+  bool over = ax->overlay || (it && it->overlay);
+  return (layer == PLOT_LAYER_OVERLAY) == over;
+}
+
+/* plot_contour_compute through a small cache of recent sets (shared: free with
+ * plot_contour_set_free as usual). */
+PlotContourSet *plot__contour_shared (const double *z, int nx, int ny, double x0, double x1, double y0,
+                                      double y1, const double *levels, int n_levels);
+
+/* The base layer's key (plot-layers.c), from the last layout. */
+uint64_t plot__base_key (const PlotFigure *fig);
 
 /* Grows *p (of *cap elements of elem bytes) to hold need elements; false when out of memory. */
 bool plot__grow (void **p, int *cap, int need, size_t elem);

@@ -1,6 +1,8 @@
 /* plot-render.c: layout, label placement and drawing of a figure. */
 #include "plot-private.h"
 
+#include <pthread.h>
+
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -132,12 +134,65 @@ layout_size (PangoLayout *l, double *w, double *h)
   *h = (double) log.height / PANGO_SCALE;
 }
 
+/* Text sizes measured lately: a figure rebuilt for every frame measures the same tick labels again,
+ * and measuring is the costly part of laying text out. A direct-mapped table keyed by the whole
+ * input (font, size, weight, markup); measurements do not depend on anything else (the measuring
+ * context is the same for every figure). */
+enum { SIZE_CACHE_N = 512, SIZE_CACHE_TEXT = 120 };
+
+typedef struct {
+  char text[SIZE_CACHE_TEXT]; /* font family, NUL, markup, NUL */
+  size_t len;
+  double size, w, h;
+  bool bold, used;
+} SizeEntry;
+
+static SizeEntry size_cache[SIZE_CACHE_N];
+static pthread_mutex_t size_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void
 text_size (PlotFigure *fig, const char *markup, double size, bool bold, double *w, double *h)
 {
+  char key[SIZE_CACHE_TEXT];
+  const char *family = fig->font_family ? fig->font_family : "";
+  size_t fl = strlen (family), ml = markup ? strlen (markup) : 0, len = fl + 1 + ml + 1;
+  SizeEntry *e = NULL;
+  if (len <= sizeof key) {
+    memcpy (key, family, fl + 1);
+    if (markup)
+      memcpy (key + fl + 1, markup, ml);
+    key[fl + 1 + ml] = '\0';
+    uint64_t hv = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++)
+      hv = (hv ^ (unsigned char) key[i]) * 0x100000001b3ULL;
+    double sz = size;
+    uint64_t bits;
+    memcpy (&bits, &sz, sizeof bits);
+    hv = (hv ^ bits ^ (uint64_t) bold) * 0x100000001b3ULL;
+    e = &size_cache[(hv ^ (hv >> 32)) % SIZE_CACHE_N];
+    pthread_mutex_lock (&size_lock);
+    if (e->used && e->len == len && e->size == size && e->bold == bold && memcmp (e->text, key, len) == 0) {
+      *w = e->w;
+      *h = e->h;
+      pthread_mutex_unlock (&size_lock);
+      return;
+    }
+    pthread_mutex_unlock (&size_lock);
+  }
   PangoLayout *l = make_layout (fig, markup, size, bold);
   layout_size (l, w, h);
   g_object_unref (l);
+  if (e) {
+    pthread_mutex_lock (&size_lock);
+    memcpy (e->text, key, len);
+    e->len = len;
+    e->size = size;
+    e->bold = bold;
+    e->w = *w;
+    e->h = *h;
+    e->used = true;
+    pthread_mutex_unlock (&size_lock);
+  }
 }
 
 static void
@@ -410,33 +465,51 @@ visit_line_cells (PlotFigure *fig, int i, bool fill)
   }
 }
 
-/* Collects the data lines of every axes and indexes them by grid cell (figure W x H points). */
+/* Adds the data lines of one layer's items as segments; owners are numbered from *owner on. */
 static void
-index_lines (PlotFigure *fig, double W, double H)
+collect_lines (PlotFigure *fig, PlotLayer layer, int *owner)
 {
-  fig->n_line_segs = 0;
-  fig->line_gx = fig->line_gy = 0;
-  int owner = 0;
   for (int a = 0; a < fig->n_axes; a++) {
     PlotAxes *ax = fig->axes[a];
     for (int i = 0; i < ax->n_items; i++) {
       Item *it = &ax->items[i];
+      if (!plot__in_layer (ax, it, layer))
+        continue;
       if (it->kind == IT_LINE && it->style.width_pt > 0 && it->n >= 2) {
-        add_data_line (fig, ax, it->xy, it->n, false, owner++);
+        add_data_line (fig, ax, it->xy, it->n, false, (*owner)++);
       } else if (it->kind == IT_POLY && it->has_edge && it->style.width_pt > 0 && it->n >= 2) {
-        add_data_line (fig, ax, it->xy, it->n, true, owner++);
+        add_data_line (fig, ax, it->xy, it->n, true, (*owner)++);
       } else if (it->kind == IT_CONTOUR) {
         int nl = plot_contour_set_n_lines (it->contours);
-        it->line_owner = owner;
+        it->line_owner = *owner;
         for (int l = 0; l < nl; l++) {
           int n;
           bool closed;
           const double *d = plot_contour_set_line (it->contours, l, &n, NULL, &closed);
-          add_data_line (fig, ax, d, n, closed, owner + l);
+          add_data_line (fig, ax, d, n, closed, *owner + l);
         }
-        owner += nl;
+        *owner += nl;
       }
     }
+  }
+}
+
+/* Collects the data lines of every axes and indexes them by grid cell (figure W x H points).
+ * Layered: the base's lines first, so that owners below fig->line_base_owners are the base's and
+ * the base's labels can look at those alone. */
+static void
+index_lines (PlotFigure *fig, double W, double H, bool layered)
+{
+  fig->n_line_segs = 0;
+  fig->line_gx = fig->line_gy = 0;
+  int owner = 0;
+  if (layered) {
+    collect_lines (fig, PLOT_LAYER_BASE, &owner);
+    fig->line_base_owners = owner;
+    collect_lines (fig, PLOT_LAYER_OVERLAY, &owner);
+  } else {
+    collect_lines (fig, PLOT_LAYER_ALL, &owner);
+    fig->line_base_owners = owner;
   }
   if (fig->n_line_segs == 0 || !(W > 0) || !(H > 0))
     return;
@@ -487,7 +560,7 @@ box_line_hits (const PlotFigure *fig, PlotBox b, int skip_owner, int limit)
       int c = cy * fig->line_gx + cx;
       for (int k = fig->line_cell_start[c]; k < fig->line_cell_start[c + 1]; k++) {
         int i = fig->line_cell_idx[k];
-        if (fig->line_owner[i] != skip_owner && seg_hits_box (fig->line_segs + 4 * i, e) && ++hits >= limit)
+        if (fig->line_owner[i] != skip_owner && fig->line_owner[i] < fig->line_owner_limit && seg_hits_box (fig->line_segs + 4 * i, e) && ++hits >= limit)
           return hits;
       }
     }
@@ -919,11 +992,13 @@ legend_size (PlotFigure *fig, const PlotAxes *ax, double *w, double *h, double *
 
 /* How much a candidate legend box covers: line pieces crossing it, labels and arrows. */
 static double
-legend_cost (const PlotFigure *fig, const PlotAxes *ax, PlotBox b)
+legend_cost (const PlotFigure *fig, const PlotAxes *ax, PlotBox b, PlotLayer layer)
 {
   double cost = 0;
   for (int i = 0; i < ax->n_items; i++) {
     const Item *it = &ax->items[i];
+    if (!plot__in_layer (ax, it, layer))
+      continue;
     if (it->kind == IT_LINE || it->kind == IT_POLY) {
       double px0 = 0, py0 = 0;
       for (int k = 0; k < it->n; k++) {
@@ -966,7 +1041,7 @@ legend_cost (const PlotFigure *fig, const PlotAxes *ax, PlotBox b)
 }
 
 static void
-place_legend (PlotFigure *fig, PlotAxes *ax)
+place_legend (PlotFigure *fig, PlotAxes *ax, PlotLayer layer)
 {
   ax->legend_placed = false;
   if (!ax->legend || legend_entries (ax) == 0)
@@ -986,7 +1061,7 @@ place_legend (PlotFigure *fig, PlotAxes *ax)
   int best = 0;
   double best_cost = INFINITY;
   for (int c = 0; c < 8; c++) {
-    double cost = legend_cost (fig, ax, cand[c]);
+    double cost = legend_cost (fig, ax, cand[c], layer);
     if (cost < best_cost) {
       best_cost = cost;
       best = c;
@@ -997,31 +1072,20 @@ place_legend (PlotFigure *fig, PlotAxes *ax)
   add_label (fig, cand[best], PLOT_LABEL_LEGEND, best_cost >= 100);
 }
 
-/* Lays out every axes and places every label (figure points, W x H). */
+/* Places the labels of one layer's items (all of them for PLOT_LAYER_ALL): obstacles first (arrows
+ * and markers), then texts with a fixed anchor, the automatic
+ * ones, contour labels and legends. The base sees only its own lines and obstacles; the overlay,
+ * placed after it, keeps clear of everything. */
 static void
-do_layout (PlotFigure *fig, double W, double H)
+place_layer (PlotFigure *fig, PlotLayer layer)
 {
   Sizes sz = sizes_of (fig);
-  fig->n_labels = 0;
-  fig->n_segs = 0;
-  fig->n_obst = 0;
-  fig->lay_w = W;
-  fig->lay_h = H;
-  double top = 0;
-  if (fig->title) {
-    double w, h;
-    text_size (fig, fig->title, sz.ftitle, true, &w, &h);
-    top = h + 8;
-  }
-  for (int a = 0; a < fig->n_axes; a++)
-    layout_axes (fig, fig->axes[a], W, H, top);
-
-  /* Obstacles first: arrows (shaft and head edges) and markers. */
   for (int a = 0; a < fig->n_axes; a++) {
     PlotAxes *ax = fig->axes[a];
     for (int i = 0; i < ax->n_items; i++) {
       Item *it = &ax->items[i];
-      it->placed = false;
+      if (!plot__in_layer (ax, it, layer))
+        continue;
       if (it->kind == IT_ARROW) {
         ArrowGeom g = arrow_geom (ax, it);
         if (!g.ok)
@@ -1044,18 +1108,8 @@ do_layout (PlotFigure *fig, double W, double H)
       }
     }
   }
-  /* Data lines, for the labels to keep clear of (only when there are labels to place). */
-  bool any_labels = false;
-  for (int a = 0; a < fig->n_axes && !any_labels; a++)
-    for (int i = 0; i < fig->axes[a]->n_items && !any_labels; i++) {
-      const Item *it = &fig->axes[a]->items[i];
-      any_labels = ((it->kind == IT_TEXT && it->anchor == PLOT_ANCHOR_AUTO) || it->kind == IT_ARROW) ? it->markup != NULL
-                   : it->kind == IT_CONTOUR && it->label_levels;
-    }
-  fig->n_line_segs = 0;
-  fig->line_gx = fig->line_gy = 0;
-  if (any_labels)
-    index_lines (fig, W, H);
+  /* The base's labels keep clear of the base's lines only; the overlay's of all of them. */
+  fig->line_owner_limit = layer == PLOT_LAYER_BASE ? fig->line_base_owners : INT_MAX;
   /* Texts with a fixed anchor go where they are asked; then the automatic ones. */
   for (int pass = 0; pass < 2; pass++)
     for (int a = 0; a < fig->n_axes; a++) {
@@ -1063,7 +1117,7 @@ do_layout (PlotFigure *fig, double W, double H)
       PlotBox bounds = {ax->px, ax->py, ax->pw, ax->ph};
       for (int i = 0; i < ax->n_items; i++) {
         Item *it = &ax->items[i];
-        if (!it->markup || (it->kind != IT_TEXT && it->kind != IT_ARROW))
+        if (!it->markup || (it->kind != IT_TEXT && it->kind != IT_ARROW) || !plot__in_layer (ax, it, layer))
           continue;
         bool fixed = it->kind == IT_TEXT && it->anchor != PLOT_ANCHOR_AUTO;
         if ((pass == 0) != fixed)
@@ -1102,11 +1156,56 @@ do_layout (PlotFigure *fig, double W, double H)
   for (int a = 0; a < fig->n_axes; a++) {
     PlotAxes *ax = fig->axes[a];
     for (int i = 0; i < ax->n_items; i++)
-      if (ax->items[i].kind == IT_CONTOUR && ax->items[i].label_levels)
+      if (ax->items[i].kind == IT_CONTOUR && ax->items[i].label_levels && plot__in_layer (ax, &ax->items[i], layer))
         place_contour_labels (fig, ax, &ax->items[i], sz.tick * 0.95);
   }
   for (int a = 0; a < fig->n_axes; a++)
-    place_legend (fig, fig->axes[a]);
+    if (plot__in_layer (fig->axes[a], NULL, layer))
+      place_legend (fig, fig->axes[a], layer);
+}
+
+/* Lays out every axes and places every label (figure points, W x H); layered: the base's labels on
+ * their own, then the overlay's. */
+static void
+do_layout (PlotFigure *fig, double W, double H, bool layered)
+{
+  Sizes sz = sizes_of (fig);
+  fig->n_labels = 0;
+  fig->n_segs = 0;
+  fig->n_obst = 0;
+  fig->lay_w = W;
+  fig->lay_h = H;
+  fig->lay_layered = layered;
+  double top = 0;
+  if (fig->title) {
+    double w, h;
+    text_size (fig, fig->title, sz.ftitle, true, &w, &h);
+    top = h + 8;
+  }
+  for (int a = 0; a < fig->n_axes; a++) {
+    layout_axes (fig, fig->axes[a], W, H, top);
+    for (int i = 0; i < fig->axes[a]->n_items; i++)
+      fig->axes[a]->items[i].placed = false;
+  }
+  /* Data lines, for the labels to keep clear of (only when there are labels to place). */
+  bool any_labels = false;
+  for (int a = 0; a < fig->n_axes && !any_labels; a++)
+    for (int i = 0; i < fig->axes[a]->n_items && !any_labels; i++) {
+      const Item *it = &fig->axes[a]->items[i];
+      any_labels = ((it->kind == IT_TEXT && it->anchor == PLOT_ANCHOR_AUTO) || it->kind == IT_ARROW) ? it->markup != NULL
+                   : it->kind == IT_CONTOUR && it->label_levels;
+    }
+  fig->n_line_segs = 0;
+  fig->line_gx = fig->line_gy = 0;
+  if (any_labels)
+    index_lines (fig, W, H, layered);
+  if (!layered) {
+    place_layer (fig, PLOT_LAYER_ALL);
+  } else {
+    place_layer (fig, PLOT_LAYER_BASE);
+    if (plot_figure_has_overlay (fig))
+      place_layer (fig, PLOT_LAYER_OVERLAY);
+  }
 }
 
 /* ---- drawing ---- */
@@ -1609,32 +1708,30 @@ plot_figure_layout (PlotFigure *fig, double width_pt, double height_pt)
 {
   if (!fig || !(width_pt > 0) || !(height_pt > 0) || !finite2 (width_pt, height_pt))
     return;
-  do_layout (fig, width_pt, height_pt);
+  do_layout (fig, width_pt, height_pt, false);
 }
 
-void
-plot_figure_render (PlotFigure *fig, cairo_t *cr, double width_px, double height_px, double scale)
+/* Draws one layer of the laid-out figure, cr in points. */
+static void
+draw_layer (PlotFigure *fig, cairo_t *cr, PlotLayer layer)
 {
-  if (!fig || !cr || !(scale > 0) || !isfinite (scale) || !(width_px > 0) || !(height_px > 0) ||
-      !finite2 (width_px, height_px))
-    return;
-  double W = width_px / scale, H = height_px / scale;
-  cairo_save (cr);
-  cairo_scale (cr, scale, scale);
-  do_layout (fig, W, H);
+  double W = fig->lay_w, H = fig->lay_h;
   Sizes sz = sizes_of (fig);
-  set_color (cr, plot_theme_color (fig->theme, PLOT_ROLE_BACKGROUND));
-  cairo_rectangle (cr, 0, 0, W, H);
-  cairo_fill (cr);
-  PlotColor fg = plot_theme_color (fig->theme, PLOT_ROLE_FOREGROUND);
-  if (fig->title) {
-    double w, h;
-    text_size (fig, fig->title, sz.ftitle, true, &w, &h);
-    draw_text (cr, fig, fig->title, sz.ftitle, true, W / 2 - w / 2, 4, 0, fg);
+  if (layer != PLOT_LAYER_OVERLAY) {
+    set_color (cr, plot_theme_color (fig->theme, PLOT_ROLE_BACKGROUND));
+    cairo_rectangle (cr, 0, 0, W, H);
+    cairo_fill (cr);
+    if (fig->title) {
+      double w, h;
+      text_size (fig, fig->title, sz.ftitle, true, &w, &h);
+      draw_text (cr, fig, fig->title, sz.ftitle, true, W / 2 - w / 2, 4, 0,
+                 plot_theme_color (fig->theme, PLOT_ROLE_FOREGROUND));
+    }
   }
   for (int a = 0; a < fig->n_axes; a++) {
     PlotAxes *ax = fig->axes[a];
-    if (ax->grid && ax->frame) {
+    bool whole = plot__in_layer (ax, NULL, layer); /* the frame, grid and legend too */
+    if (whole && ax->grid && ax->frame) {
       set_color (cr, plot_theme_color (fig->theme, PLOT_ROLE_GRID));
       cairo_set_line_width (cr, 0.6);
       cairo_set_dash (cr, NULL, 0, 0);
@@ -1656,12 +1753,14 @@ plot_figure_render (PlotFigure *fig, cairo_t *cr, double width_px, double height
     cairo_rectangle (cr, ax->px, ax->py, ax->pw, ax->ph);
     cairo_clip (cr);
     for (int i = 0; i < ax->n_items; i++)
-      draw_item (cr, fig, ax, &ax->items[i]);
+      if (plot__in_layer (ax, &ax->items[i], layer))
+        draw_item (cr, fig, ax, &ax->items[i]);
     cairo_restore (cr);
-    draw_axes_frame (cr, fig, ax);
+    if (whole)
+      draw_axes_frame (cr, fig, ax);
     for (int i = 0; i < ax->n_items; i++) {
       const Item *it = &ax->items[i];
-      if (!it->placed)
+      if (!it->placed || !plot__in_layer (ax, it, layer))
         continue;
       double size = it->size_pt > 0 ? it->size_pt : sz.label;
       PlotColor c = it->kind == IT_ARROW ? plot_paint_resolve (it->style.color, fig->theme)
@@ -1671,8 +1770,41 @@ plot_figure_render (PlotFigure *fig, cairo_t *cr, double width_px, double height
       else
         draw_text (cr, fig, it->markup, size, false, it->tx, it->ty, 0, c);
     }
-    draw_legend (cr, fig, ax);
+    if (whole)
+      draw_legend (cr, fig, ax);
   }
+}
+
+void
+plot_figure_render (PlotFigure *fig, cairo_t *cr, double width_px, double height_px, double scale)
+{
+  if (!fig || !cr || !(scale > 0) || !isfinite (scale) || !(width_px > 0) || !(height_px > 0) ||
+      !finite2 (width_px, height_px))
+    return;
+  cairo_save (cr);
+  cairo_scale (cr, scale, scale);
+  do_layout (fig, width_px / scale, height_px / scale, false);
+  draw_layer (fig, cr, PLOT_LAYER_ALL);
+  cairo_restore (cr);
+}
+
+uint64_t
+plot_figure_layout_layers (PlotFigure *fig, double width_pt, double height_pt)
+{
+  if (!fig || !(width_pt > 0) || !(height_pt > 0) || !finite2 (width_pt, height_pt))
+    return 0;
+  do_layout (fig, width_pt, height_pt, true);
+  return plot__base_key (fig);
+}
+
+void
+plot_figure_draw_layer (PlotFigure *fig, cairo_t *cr, double scale, PlotLayer layer)
+{
+  if (!fig || !cr || !(scale > 0) || !isfinite (scale) || !(fig->lay_w > 0) || !(fig->lay_h > 0))
+    return;
+  cairo_save (cr);
+  cairo_scale (cr, scale, scale);
+  draw_layer (fig, cr, layer);
   cairo_restore (cr);
 }
 

@@ -315,6 +315,36 @@ plot_axes_set_legend (PlotAxes *ax, bool show)
     ax->legend = show;
 }
 
+void
+plot_axes_begin_overlay (PlotAxes *ax)
+{
+  if (ax)
+    ax->overlay_items = true;
+}
+
+void
+plot_axes_set_overlay (PlotAxes *ax, bool overlay)
+{
+  if (ax)
+    ax->overlay = overlay;
+}
+
+bool
+plot_figure_has_overlay (const PlotFigure *fig)
+{
+  if (!fig)
+    return false;
+  for (int a = 0; a < fig->n_axes; a++) {
+    const PlotAxes *ax = fig->axes[a];
+    if (ax->overlay)
+      return true;
+    for (int i = 0; i < ax->n_items; i++)
+      if (ax->items[i].overlay)
+        return true;
+  }
+  return false;
+}
+
 static Item *
 new_item (PlotAxes *ax, ItemKind kind)
 {
@@ -323,6 +353,7 @@ new_item (PlotAxes *ax, ItemKind kind)
   Item *it = &ax->items[ax->n_items];
   memset (it, 0, sizeof *it);
   it->kind = kind;
+  it->overlay = ax->overlay_items;
   return it;
 }
 
@@ -471,7 +502,7 @@ plot_axes_add_contour (PlotAxes *ax, const double *z, int nx, int ny, double x0,
   Item *it = new_item (ax, IT_CONTOUR);
   if (!it)
     return false;
-  it->contours = plot_contour_compute (z, nx, ny, x0, x1, y0, y1, levels, n_levels);
+  it->contours = plot__contour_shared (z, nx, ny, x0, x1, y0, y1, levels, n_levels);
   it->levels = malloc ((size_t) n_levels * sizeof (double));
   if (!it->contours || !it->levels) {
     item_clear (it);

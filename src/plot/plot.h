@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cairo.h>
 
@@ -243,6 +244,29 @@ const PlotPlacedLabel *plot_figure_get_labels(const PlotFigure *fig, int *n);
 const double *plot_figure_get_arrow_segments(const PlotFigure *fig, int *n);
 /* Lays out and places labels for a size in points without drawing anything visible. */
 void plot_figure_layout(PlotFigure *fig, double width_pt, double height_pt);
+
+/* ---- layers, for interactive views ----
+ *
+ * A view that redraws as the pointer moves keeps a picture of what does not move (the base layer:
+ * contours, axes, everything by default) and draws only the overlay (a dragged point, its arrow,
+ * its label) over it each frame. Items added after plot_axes_begin_overlay, and whole axes marked
+ * with plot_axes_set_overlay (frame, ticks, items and legend), are the overlay. In a layered layout
+ * the base's labels and legends are placed as if the overlay were absent, so the base stays the same
+ * while only the overlay changes, and the overlay's labels keep clear of the base's. Exports and
+ * plot_figure_render draw both layers in one pass, laid out as a whole, as before. */
+typedef enum { PLOT_LAYER_ALL, PLOT_LAYER_BASE, PLOT_LAYER_OVERLAY } PlotLayer;
+
+void plot_axes_begin_overlay(PlotAxes *ax);
+void plot_axes_set_overlay(PlotAxes *ax, bool overlay);
+bool plot_figure_has_overlay(const PlotFigure *fig);
+/* Lays the figure out for a size in points with the base placed on its own, and returns a key of
+ * everything the base layer's pixels depend on (sizes, limits, items, texts, placed labels, theme):
+ * two figures with equal keys have equal base layers. */
+uint64_t plot_figure_layout_layers(PlotFigure *fig, double width_pt, double height_pt);
+/* Draws one layer (or both) of a figure laid out by plot_figure_layout_layers, into cr on the
+ * rectangle (0, 0, width_pt * scale, height_pt * scale); the base paints the background, the
+ * overlay only its own items. Does nothing for a figure not laid out. */
+void plot_figure_draw_layer(PlotFigure *fig, cairo_t *cr, double scale, PlotLayer layer);
 
 /* Coordinates after the last layout or render (false before one, or for a point with no image,
  * such as a non-positive value on a log axis): data -> figure points (y down, at scale 1) and back,

@@ -80,9 +80,15 @@ static void test_half_norm(void) {
   select_loss(&p, HALF_NORM, "half-norm");
   g_assert_false(gtk_widget_get_visible(GTK_WIDGET(p.kappa)));
   double pts[][2] = {{1.0, -0.5}, {-1.5, 1.25}, {0.25, 0.75}};
+  /* Dragging redraws the point and its arrow over the contours, drawn once (the base layer) for the
+   * first drag and reused by the others. */
+  guint base_draws = 0;
   for (guint k = 0; k < G_N_ELEMENTS(pts); k++) {
     double w[2], g[2], value;
     harness_drag(p.plot, 0, 0, pts[k][0], pts[k][1]);
+    if (k == 0) base_draws = ob_plot_view_get_base_draws(p.plot);
+    g_assert_cmpuint(base_draws, ==, 1);
+    g_assert_cmpuint(ob_plot_view_get_base_draws(p.plot), ==, base_draws);
     read_point(&p, w, g);
     /* The drag lands within a pixel of the target. */
     g_assert_cmpfloat(fabs(w[0] - pts[k][0]), <, 0.05);
@@ -96,6 +102,11 @@ static void test_half_norm(void) {
   }
   g_test_message("contour plot: last build %" G_GINT64_FORMAT " us, render %" G_GINT64_FORMAT " us",
                  ob_plot_view_get_last_build_us(p.plot), ob_plot_view_get_last_render_us(p.plot));
+  /* Another loss has other contours: its first drag draws the base again. */
+  select_loss(&p, ANISOTROPIC, "anisotropic");
+  harness_drag(p.plot, 0, 0, 1.0, 1.0);
+  g_assert_cmpuint(ob_plot_view_get_base_draws(p.plot), ==, base_draws + 1);
+  select_loss(&p, HALF_NORM, "half-norm");
   harness_screenshot("loss-landscapes-half-norm", FALSE);
   harness_screenshot("loss-landscapes-half-norm", TRUE);
 }

@@ -998,6 +998,128 @@ test_bad_arguments (void)
   plot_figure_free (NULL);
 }
 
+/* Layers: a figure with a contour plot (labelled levels) as the base and a moving point with a
+ * labelled arrow as the overlay. */
+static PlotFigure *
+layered_figure (double px, double py, bool overlay)
+{
+  enum { N = 60 };
+  static double z[N * N];
+  for (int j = 0; j < N; j++)
+    for (int i = 0; i < N; i++) {
+      double x = -2 + 4.0 * i / (N - 1), y = -2 + 4.0 * j / (N - 1);
+      z[j * N + i] = x * x + 3 * y * y;
+    }
+  PlotFigure *fig = plot_figure_new (320, 240);
+  PlotAxes *ax = plot_figure_add_subplot (fig, 1, 1, 0);
+  plot_axes_set_xlim (ax, -2, 2);
+  plot_axes_set_ylim (ax, -2, 2);
+  double levels[] = {1, 2, 4, 8};
+  PlotLineStyle cs = plot_line_style (PLOT_ROLE_MUTED, 1);
+  g_assert_true (plot_axes_add_contour (ax, z, N, N, -2, 2, -2, 2, levels, 4, &cs, true));
+  if (overlay)
+    plot_axes_begin_overlay (ax);
+  PlotLineStyle as = plot_line_style (PLOT_ROLE_ACCENT1, 2);
+  plot_axes_add_arrow (ax, px, py, px + 0.6, py + 0.3, &as, "∇<i>L</i>");
+  PlotLineStyle ms = plot_line_style (PLOT_ROLE_ACCENT2, 0);
+  ms.marker = PLOT_MARKER_CIRCLE;
+  ms.marker_size_pt = 8;
+  ms.marker_filled = true;
+  plot_axes_add_line (ax, &px, &py, 1, &ms, NULL);
+  return fig;
+}
+
+static cairo_surface_t *
+draw_layers (PlotFigure *fig, PlotLayer first, PlotLayer second)
+{
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 320, 240);
+  cairo_t *cr = cairo_create (img);
+  plot_figure_draw_layer (fig, cr, 1, first);
+  if (second != first)
+    plot_figure_draw_layer (fig, cr, 1, second);
+  cairo_destroy (cr);
+  cairo_surface_flush (img);
+  return img;
+}
+
+static long
+count_differing_pixels (cairo_surface_t *a, cairo_surface_t *b)
+{
+  int w = cairo_image_surface_get_width (a), h = cairo_image_surface_get_height (a);
+  int sa = cairo_image_surface_get_stride (a), sb = cairo_image_surface_get_stride (b);
+  const unsigned char *da = cairo_image_surface_get_data (a), *db = cairo_image_surface_get_data (b);
+  long n = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      n += memcmp (da + (size_t) y * sa + 4 * (size_t) x, db + (size_t) y * sb + 4 * (size_t) x, 4) != 0;
+  return n;
+}
+
+static void
+test_layers (void)
+{
+  PlotFigure *a = layered_figure (0.5, 0.5, true), *b = layered_figure (-1, 1, true);
+  PlotFigure *plain = layered_figure (0.5, 0.5, false);
+  g_assert_true (plot_figure_has_overlay (a));
+  g_assert_false (plot_figure_has_overlay (plain));
+  /* Moving the overlay leaves the base's key alone; the size, the theme and a base item change it. */
+  uint64_t ka = plot_figure_layout_layers (a, 320, 240), kb = plot_figure_layout_layers (b, 320, 240);
+  g_assert_cmpuint (ka, ==, kb);
+  g_assert_cmpuint (plot_figure_layout_layers (b, 321, 240), !=, ka);
+  plot_figure_set_theme (b, PLOT_THEME_DARK);
+  g_assert_cmpuint (plot_figure_layout_layers (b, 320, 240), !=, ka);
+  plot_figure_set_theme (b, PLOT_THEME_LIGHT);
+  g_assert_cmpuint (plot_figure_layout_layers (b, 320, 240), ==, ka);
+  PlotFigure *c = layered_figure (0.5, 0.5, true);
+  PlotLineStyle ls = plot_line_style (PLOT_ROLE_ACCENT3, 1);
+  double x[2] = {-1, 1}, y[2] = {-1, -1};
+  plot_axes_add_line (plot_figure_get_axes (c, 0), x, y, 2, &ls, NULL); /* in the overlay */
+  g_assert_cmpuint (plot_figure_layout_layers (c, 320, 240), ==, ka);
+  plot_figure_free (c);
+  c = layered_figure (0.5, 0.5, true);
+  plot_axes_set_title (plot_figure_get_axes (c, 0), "a title");
+  g_assert_cmpuint (plot_figure_layout_layers (c, 320, 240), !=, ka);
+  plot_figure_free (c);
+
+  /* The base of one figure with the overlay of another is that other figure drawn in layers. */
+  cairo_surface_t *base_a = draw_layers (a, PLOT_LAYER_BASE, PLOT_LAYER_BASE);
+  cairo_surface_t *base_b = draw_layers (b, PLOT_LAYER_BASE, PLOT_LAYER_BASE);
+  g_assert_cmpint (count_differing_pixels (base_a, base_b), ==, 0);
+  cairo_surface_t *both_b = draw_layers (b, PLOT_LAYER_BASE, PLOT_LAYER_OVERLAY);
+  cairo_t *cr = cairo_create (base_a);
+  plot_figure_draw_layer (b, cr, 1, PLOT_LAYER_OVERLAY);
+  cairo_destroy (cr);
+  cairo_surface_flush (base_a);
+  g_assert_cmpint (count_differing_pixels (base_a, both_b), ==, 0);
+  /* The overlay draws something (the arrow and the point), and only over the base. */
+  g_assert_cmpint (count_differing_pixels (base_b, both_b), >, 50);
+  /* Laid out as a whole (exports), the labels of the base keep clear of the arrow and its label. */
+  cairo_surface_t *all = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 320, 240);
+  cairo_t *cr2 = cairo_create (all);
+  plot_figure_render (plain, cr2, 320, 240, 1);
+  cairo_destroy (cr2);
+  int nl;
+  const PlotPlacedLabel *pl = plot_figure_get_labels (plain, &nl);
+  g_assert_cmpint (nl, >=, 5); /* at least one per level, and the arrow's */
+  for (int i = 0; i < nl; i++)
+    g_assert_false (pl[i].overlaps);
+  /* Drawing a figure not laid out does nothing (and does not crash). */
+  PlotFigure *fresh = layered_figure (0, 0, true);
+  cairo_surface_t *blank = draw_layers (fresh, PLOT_LAYER_BASE, PLOT_LAYER_OVERLAY);
+  const unsigned char *d = cairo_image_surface_get_data (blank);
+  for (int i = 0; i < 320 * 4; i++)
+    g_assert_cmpint (d[i], ==, 0);
+  cairo_surface_destroy (blank);
+  plot_figure_free (fresh);
+  cairo_surface_destroy (all);
+  cairo_surface_destroy (both_b);
+  cairo_surface_destroy (base_a);
+  cairo_surface_destroy (base_b);
+  plot_figure_free (a);
+  plot_figure_free (b);
+  plot_figure_free (plain);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1019,6 +1141,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/render/arrow", test_render_arrow);
   g_test_add_func ("/plot/render/themes", test_themes);
   g_test_add_func ("/plot/render/colormaps", test_colormaps);
+  g_test_add_func ("/plot/render/layers", test_layers);
   g_test_add_func ("/plot/render/bad-arguments", test_bad_arguments);
   g_test_add_func ("/plot/export/png", test_export_png);
   g_test_add_func ("/plot/export/svg", test_export_svg);
