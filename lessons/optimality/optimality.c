@@ -453,6 +453,23 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
     plot_axes_add_contour(ax, self->grid, GRID_N, GRID_N, self->x0, self->x1, self->y0, self->y1, self->levels,
                           self->n_levels, &cs, true);
   }
+  static const PlotRole roles[] = {PLOT_ROLE_ACCENT3, PLOT_ROLE_ACCENT2, PLOT_ROLE_ACCENT5, PLOT_ROLE_MUTED};
+  static const PlotMarker markers[] = {PLOT_MARKER_CIRCLE, PLOT_MARKER_TRIANGLE, PLOT_MARKER_SQUARE,
+                                       PLOT_MARKER_CROSS};
+  const char *legend[] = {_("minimum"), _("maximum"), _("saddle point"), _("inconclusive")};
+  for (int c = 0; c < 4; c++) {
+    double xs[MAX_POINTS], ys[MAX_POINTS];
+    int n = 0;
+    for (int i = 0; i < self->n_points; i++)
+      if ((int)self->points[i].cls == c) {
+        xs[n] = self->points[i].w[0];
+        ys[n++] = self->points[i].w[1];
+      }
+    if (n > 0) add_marker(ax, xs, ys, n, roles[c], markers[c], 9, TRUE, legend[c]);
+  }
+  /* What follows moves with w (the ball follows the minimizer nearest to w): drawn over a cached
+   * picture of the rest while w is dragged. */
+  plot_axes_begin_overlay(ax);
   /* The ball around the strict local minimizer nearest to w. */
   if (self->ball >= 0) {
     const Stationary *p = &self->points[self->ball];
@@ -480,22 +497,6 @@ static PlotFigure *build_figure(gpointer data, double width, double height) {
       g_free(r);
     }
   }
-  static const PlotRole roles[] = {PLOT_ROLE_ACCENT3, PLOT_ROLE_ACCENT2, PLOT_ROLE_ACCENT5, PLOT_ROLE_MUTED};
-  static const PlotMarker markers[] = {PLOT_MARKER_CIRCLE, PLOT_MARKER_TRIANGLE, PLOT_MARKER_SQUARE,
-                                       PLOT_MARKER_CROSS};
-  const char *legend[] = {_("minimum"), _("maximum"), _("saddle point"), _("inconclusive")};
-  for (int c = 0; c < 4; c++) {
-    double xs[MAX_POINTS], ys[MAX_POINTS];
-    int n = 0;
-    for (int i = 0; i < self->n_points; i++)
-      if ((int)self->points[i].cls == c) {
-        xs[n] = self->points[i].w[0];
-        ys[n++] = self->points[i].w[1];
-      }
-    if (n > 0) add_marker(ax, xs, ys, n, roles[c], markers[c], 9, TRUE, legend[c]);
-  }
-  /* What follows moves with w: drawn over a cached picture of the rest while w is dragged. */
-  plot_axes_begin_overlay(ax);
   double w[2] = {gtk_adjustment_get_value(self->coord[0]), gtk_adjustment_get_value(self->coord[1])};
   if (self->ok && self->verdict == CLASS_NOT_STATIONARY) {
     /* ∇L's direction, drawn at a fixed length: its size is in the readouts. */

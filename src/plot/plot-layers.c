@@ -2,9 +2,9 @@
  *
  * The key hashes, after a layered layout, everything the base layer's pixels are drawn from: the
  * figure's size, theme, font and title; per base axes its plot area, effective limits, ticks, texts,
- * colour bar and placed legend; per base item its kind, style, data, texts and placed labels; and
- * the legend entries of every item of a base axes (an overlay item's legend row is drawn with the
- * base). Doubles are hashed by their bits, so -0.0 and 0.0 differ and NaNs of one pattern are
+ * colour bar and placed legend (unless the legend has a row for an overlay item, which makes it
+ * the overlay's); per base item its kind, style, data, texts (legend rows included) and placed
+ * labels. Doubles are hashed by their bits, so -0.0 and 0.0 differ and NaNs of one pattern are
  * equal: a key can only change when nothing visible did, never stay when something did. */
 #include "plot-private.h"
 
@@ -212,22 +212,13 @@ plot__base_key (const PlotFigure *fig)
       mix_double (&k, ax->cbar_hi);
       mix_string (&k, ax->cbar_label);
     }
-    mix (&k, ax->legend_placed);
-    if (ax->legend_placed)
+    bool legend = plot__legend_in_layer (ax, PLOT_LAYER_BASE);
+    mix (&k, legend && ax->legend_placed);
+    if (legend && ax->legend_placed)
       mix_box (&k, ax->legend_box);
-    for (int i = 0; i < ax->n_items; i++) {
-      const Item *it = &ax->items[i];
-      if (!it->overlay) {
-        mix_item (&k, it);
-      } else if (ax->legend && it->label) {
-        /* An overlay item's row in the base's legend. */
-        mix (&k, (uint64_t) it->kind);
-        mix_string (&k, it->label);
-        mix_style (&k, &it->style);
-        mix_paint (&k, it->fill);
-        mix (&k, it->has_edge);
-      }
-    }
+    for (int i = 0; i < ax->n_items; i++)
+      if (!ax->items[i].overlay)
+        mix_item (&k, &ax->items[i]);
   }
   return k.h;
 }

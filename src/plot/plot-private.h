@@ -132,6 +132,20 @@ plot__in_layer (const PlotAxes *ax, const Item *it, PlotLayer layer)
 PlotContourSet *plot__contour_shared (const double *z, int nx, int ny, double x0, double x1, double y0,
                                       double y1, const double *levels, int n_levels);
 
+/* Whether an axes' legend belongs to a layer: a legend with a row for an overlay item is the
+ * overlay's (placed and drawn with it), so that the base does not change with it. */
+static inline bool
+plot__legend_in_layer (const PlotAxes *ax, PlotLayer layer)
+{
+  if (layer == PLOT_LAYER_ALL)
+    return true;
+  bool over = ax->overlay;
+  for (int i = 0; i < ax->n_items && !over; i++)
+    over = ax->items[i].overlay && ax->items[i].label &&
+           (ax->items[i].kind == IT_LINE || ax->items[i].kind == IT_POLY);
+  return (layer == PLOT_LAYER_OVERLAY) == over;
+}
+
 /* The base layer's key (plot-layers.c), from the last layout. */
 uint64_t plot__base_key (const PlotFigure *fig);
 

@@ -1160,7 +1160,7 @@ place_layer (PlotFigure *fig, PlotLayer layer)
         place_contour_labels (fig, ax, &ax->items[i], sz.tick * 0.95);
   }
   for (int a = 0; a < fig->n_axes; a++)
-    if (plot__in_layer (fig->axes[a], NULL, layer))
+    if (plot__legend_in_layer (fig->axes[a], layer))
       place_legend (fig, fig->axes[a], layer);
 }
 
@@ -1770,7 +1770,7 @@ draw_layer (PlotFigure *fig, cairo_t *cr, PlotLayer layer)
       else
         draw_text (cr, fig, it->markup, size, false, it->tx, it->ty, 0, c);
     }
-    if (whole)
+    if (plot__legend_in_layer (ax, layer))
       draw_legend (cr, fig, ax);
   }
 }

@@ -252,7 +252,8 @@ void plot_figure_layout(PlotFigure *fig, double width_pt, double height_pt);
  * its label) over it each frame. Items added after plot_axes_begin_overlay, and whole axes marked
  * with plot_axes_set_overlay (frame, ticks, items and legend), are the overlay. In a layered layout
  * the base's labels and legends are placed as if the overlay were absent, so the base stays the same
- * while only the overlay changes, and the overlay's labels keep clear of the base's. Exports and
+ * while only the overlay changes, and the overlay's labels keep clear of the base's. A legend with a
+ * row for an overlay item belongs to the overlay. Exports and
  * plot_figure_render draw both layers in one pass, laid out as a whole, as before. */
 typedef enum { PLOT_LAYER_ALL, PLOT_LAYER_BASE, PLOT_LAYER_OVERLAY } PlotLayer;
 

@@ -175,8 +175,11 @@ int main(int argc, char **argv) {
       char what[64];
       const char *name = gtk_widget_get_name(GTK_WIDGET(plot));
       g_snprintf(what, sizeof what, "drag %s", name && *name && strcmp(name, "ObPlotView") != 0 ? name : "plot");
+      guint base0 = ob_plot_view_get_base_draws(plot);
       if (drag_plot(plot, &st)) {
         print_stats(all[i]->id, what, &st);
+        printf("# %s: the base layer was drawn %u times in %d frames\n", all[i]->id,
+               ob_plot_view_get_base_draws(plot) - base0, st.total.n);
         any = TRUE;
       }
       stats_clear(&st);

@@ -1080,6 +1080,16 @@ test_layers (void)
   plot_axes_set_title (plot_figure_get_axes (c, 0), "a title");
   g_assert_cmpuint (plot_figure_layout_layers (c, 320, 240), !=, ka);
   plot_figure_free (c);
+  /* A legend with a row for an overlay item is the overlay's: its rows may change freely. */
+  uint64_t kl[2];
+  for (int k = 0; k < 2; k++) {
+    c = layered_figure (0.5, 0.5, true);
+    plot_axes_set_legend (plot_figure_get_axes (c, 0), true);
+    plot_axes_add_line (plot_figure_get_axes (c, 0), x, y, 2, &ls, k ? "r = 2.5" : "r = 1");
+    kl[k] = plot_figure_layout_layers (c, 320, 240);
+    plot_figure_free (c);
+  }
+  g_assert_cmpuint (kl[0], ==, kl[1]);
 
   /* The base of one figure with the overlay of another is that other figure drawn in layers. */
   cairo_surface_t *base_a = draw_layers (a, PLOT_LAYER_BASE, PLOT_LAYER_BASE);
