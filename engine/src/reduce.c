@@ -2,8 +2,10 @@
  * max/min over a dim, argmax/argmin, cumsum/cumprod.
  *
  * Floating-point results are PyTorch 1.13's bit for bit, as its CPU kernels compute them in an
- * AVX2 build running one thread (torch.set_num_threads(1); with more threads PyTorch splits large
- * reductions differently and its own results change in the last bits):
+ * AVX2 build running tn_get_num_threads() threads (torch.get_num_threads()):
+ * - A reduction to one value of 32768 elements or more is split as TensorIterator's
+ *   two_pass_reduction splits it for that many threads (see run_two_pass); with one thread, or
+ *   below that size, it is one pass. The pieces run on the engine's threads.
  * - The reduction geometry is TensorIterator's: the same dimension order (reduced dims innermost,
  *   then by input strides), the same coalescing, and the same 2-D inner loops.
  * - Float sums follow SumKernel.cpp's cascade_sum: multi-level partial sums (multi_row_sum), four
@@ -241,6 +243,60 @@ static void ti_run(const ti_t *it, ti_loop2d fn, void *ctx) {
       counter[d] = 0;
     }
     if (d == it->ndim) return;
+  }
+}
+
+/* serial_for_each over the linear range [begin, end) of the iteration space (dim 0 innermost), in
+ * DimCounter's 2-D steps: a range that starts or ends inside a row gets the partial rows PyTorch's
+ * loop gets, then whole blocks of rows. */
+static void ti_run_range(const ti_t *it, ti_loop2d fn, void *ctx, int64_t begin, int64_t end) {
+  int32_t n = it->nops;
+  int64_t strides[2 * TI_MAX_OPS] = {0};
+  char *ptrs[TI_MAX_OPS];
+  for (int32_t k = 0; k < n; k++) {
+    strides[k] = it->ndim > 0 ? it->st[k][0] : 0;
+    strides[n + k] = it->ndim > 1 ? it->st[k][1] : 0;
+  }
+  if (begin >= end) return;
+  if (it->ndim <= 1) {
+    for (int32_t k = 0; k < n; k++) ptrs[k] = it->data[k] + begin * strides[k];
+    fn(ctx, ptrs, strides, end - begin, 1);
+    return;
+  }
+  int64_t values[TN_MAX_DIMS], rest = begin;
+  for (int32_t d = 0; d < it->ndim; d++) {
+    values[d] = rest % it->shape[d];
+    rest /= it->shape[d];
+  }
+  for (int64_t offset = begin; offset < end;) {
+    for (int32_t k = 0; k < n; k++) {
+      ptrs[k] = it->data[k];
+      for (int32_t d = 0; d < it->ndim; d++) ptrs[k] += values[d] * it->st[k][d];
+    }
+    int64_t step0 = it->shape[0] - values[0] < end - offset ? it->shape[0] - values[0] : end - offset, step1 = 1;
+    if (step0 == it->shape[0]) {
+      step1 = (end - offset) / it->shape[0];
+      if (it->shape[1] - values[1] < step1) step1 = it->shape[1] - values[1];
+    }
+    fn(ctx, ptrs, strides, step0, step1);
+    offset += step0 * step1;
+    /* DimCounter::increment */
+    int64_t overflow = step0;
+    int32_t d = 0;
+    if (step1 != 1) {
+      d = 1;
+      overflow = step1;
+    }
+    for (; d < it->ndim && overflow > 0; d++) {
+      int64_t v = values[d] + overflow;
+      if (v >= it->shape[d]) {
+        overflow = 1;
+        v -= it->shape[d];
+      } else {
+        overflow = 0;
+      }
+      values[d] = v;
+    }
   }
 }
 
@@ -850,12 +906,63 @@ static tn_tensor *as_dtype(const tn_tensor *t, tn_dtype dtype) {
   return tn__clone_as(t, dtype);
 }
 
+/* at::internal::GRAIN_SIZE: below it PyTorch reduces on one thread. */
+#define TN__REDUCE_GRAIN 32768
+
+typedef struct {
+  const ti_t *it;
+  ti_loop2d fn;
+  void *ctx;
+  char *slots;
+  int64_t slot_size, chunk, numel;
+} split_job;
+
+static void split_task(void *vjob, int64_t t, int64_t t_end) {
+  (void)t_end;
+  const split_job *job = vjob;
+  int64_t b = t * job->chunk, e = b + job->chunk < job->numel ? b + job->chunk : job->numel;
+  if (b >= e) return;
+  ti_t it = *job->it;
+  it.data[0] = job->slots + t * job->slot_size;
+  ti_run_range(&it, job->fn, job->ctx, b, e);
+}
+
+/* TensorIterator::parallel_reduce with one output and several threads (two_pass_reduction): each of
+ * T = get_num_threads() slots starts at the output's initial value (the identity); the input's
+ * linear range is cut into min(T, ceil(numel / GRAIN)) pieces of ceil(numel / pieces), piece t
+ * reduced into slot t; then the T slots are reduced into the output. The pieces run on the pool,
+ * but which thread runs one never changes its result. Returns false where PyTorch reduces in one
+ * pass (one thread, a small input, several outputs: parallel_dim_reduction splits the outputs,
+ * which leaves each output's arithmetic as it is). */
+static bool run_two_pass(const ti_t *it, tn_tensor *out, const tn_tensor *in, ti_loop2d fn, void *ctx) {
+  int threads = tn_get_num_threads();
+  if (out->numel != 1 || in->numel < TN__REDUCE_GRAIN || threads < 2) return false;
+  int64_t pieces = (in->numel + TN__REDUCE_GRAIN - 1) / TN__REDUCE_GRAIN;
+  if (pieces > threads) pieces = threads;
+  int64_t es = (int64_t)tn__dtype_traits[out->dtype].size;
+  _Alignas(16) char local[8 * 16];
+  char *slots = (size_t)threads * (size_t)es <= sizeof local ? local : malloc((size_t)threads * (size_t)es);
+  if (!slots) return false; /* one pass: PyTorch's digits may differ in the last bits, nothing worse */
+  for (int t = 0; t < threads; t++) memcpy(slots + t * es, tn__data(out), (size_t)es);
+  split_job job = {it, fn, ctx, slots, es, (in->numel + pieces - 1) / pieces, in->numel};
+  tn__parallel_tasks((int)pieces, split_task, &job);
+  ti_t final = {.ndim = 1, .nops = 2};
+  final.shape[0] = threads;
+  final.st[0][0] = 0;
+  final.st[1][0] = es;
+  final.data[0] = tn__data(out);
+  final.data[1] = slots;
+  ti_run(&final, fn, ctx);
+  if (slots != local) free(slots);
+  return true;
+}
+
 /* Runs a reduction kernel over (out, in) with TensorIterator's geometry. */
 static void run_reduce(const rdims *r, tn_tensor *out, const tn_tensor *in, ti_loop2d fn, void *ctx) {
   if (in->numel == 0 || out->numel == 0) return;
   ti_t it;
   ti_reduce_init(&it, r, out, in);
-  ti_run(&it, fn, ctx);
+  if (!run_two_pass(&it, out, in, fn, ctx)) ti_run(&it, fn, ctx);
 }
 
 /* sum into a fresh output of dtype out_dt (input converted to it). */

@@ -20,6 +20,7 @@
 
 static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
 static int pool_threads = 1; /* including the caller */
+static atomic_int user_threads; /* tn_set_num_threads; 0: pool_threads */
 static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t work_cv = PTHREAD_COND_INITIALIZER, done_cv = PTHREAD_COND_INITIALIZER;
 static atomic_flag pool_busy = ATOMIC_FLAG_INIT;
@@ -103,19 +104,14 @@ int tn__num_threads(void) {
   return pool_threads;
 }
 
-void tn__parallel_for(int64_t n, int64_t grain, tn__range_fn fn, void *ctx) {
-  if (n <= 0) return;
-  if (grain < 1) grain = 1;
-  if (n < 2 * grain || in_region || tn__num_threads() < 2 || atomic_flag_test_and_set(&pool_busy)) {
-    fn(ctx, 0, n);
-    return;
-  }
-  /* a few pieces per thread, so that a thread slowed down by other work on the machine does not
-   * hold everyone up; pieces stay at least `grain` long and a multiple of 64 elements */
-  int64_t pieces = (int64_t)pool_threads * 4;
-  if (pieces > n / grain) pieces = n / grain;
-  int64_t chunk = (n + pieces - 1) / pieces;
-  chunk = (chunk + 63) / 64 * 64;
+/* Whether a region may start: more than one thread wanted, not inside a region, the pool free
+ * (taken on success). */
+static bool region_begin(void) {
+  return !in_region && tn_get_num_threads() > 1 && tn__num_threads() > 1 && !atomic_flag_test_and_set(&pool_busy);
+}
+
+/* Runs fn over [0, n) in pieces of `chunk` on the pool (taken by region_begin). */
+static void region_run(int64_t n, int64_t chunk, tn__range_fn fn, void *ctx) {
   job.fn = fn;
   job.ctx = ctx;
   job.n = n;
@@ -139,4 +135,38 @@ void tn__parallel_for(int64_t n, int64_t grain, tn__range_fn fn, void *ctx) {
   atomic_flag_clear(&pool_busy);
 }
 
-int tn_get_num_threads(void) { return tn__num_threads(); }
+void tn__parallel_for(int64_t n, int64_t grain, tn__range_fn fn, void *ctx) {
+  if (n <= 0) return;
+  if (grain < 1) grain = 1;
+  if (n < 2 * grain || !region_begin()) {
+    fn(ctx, 0, n);
+    return;
+  }
+  /* a few pieces per thread, so that a thread slowed down by other work on the machine does not
+   * hold everyone up; pieces stay at least `grain` long and a multiple of 64 elements */
+  int64_t pieces = (int64_t)pool_threads * 4;
+  if (pieces > n / grain) pieces = n / grain;
+  int64_t chunk = (n + pieces - 1) / pieces;
+  chunk = (chunk + 63) / 64 * 64;
+  region_run(n, chunk, fn, ctx);
+}
+
+void tn__parallel_tasks(int ntasks, tn__range_fn fn, void *ctx) {
+  if (ntasks <= 0) return;
+  if (ntasks == 1 || !region_begin()) {
+    for (int t = 0; t < ntasks; t++) fn(ctx, t, t + 1);
+    return;
+  }
+  region_run(ntasks, 1, fn, ctx);
+}
+
+int tn_get_num_threads(void) {
+  int u = atomic_load_explicit(&user_threads, memory_order_relaxed);
+  return u > 0 ? u : tn__num_threads();
+}
+
+void tn_set_num_threads(int n) {
+  if (n < 1) n = 1;
+  if (n > 1024) n = 1024; /* the pool itself never grows past TN_MAX_THREADS */
+  atomic_store_explicit(&user_threads, n, memory_order_relaxed);
+}

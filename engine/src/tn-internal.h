@@ -183,6 +183,9 @@ int tn__num_threads(void);
  * least 2 * grain, else (or when called from inside a parallel region) on this thread alone. */
 typedef void (*tn__range_fn)(void *ctx, int64_t begin, int64_t end);
 void tn__parallel_for(int64_t n, int64_t grain, tn__range_fn fn, void *ctx);
+/* fn(ctx, t, t + 1) for each task t in [0, ntasks), on the pool when it is free (tasks whose
+ * results must not depend on how many threads run them). */
+void tn__parallel_tasks(int ntasks, tn__range_fn fn, void *ctx);
 /* Element-wise work below this many elements stays on one thread. */
 #define TN__PARALLEL_MIN 65536
 /* A tensor header from the engine's pool (refcount 1, CPU, everything else zero). */

@@ -307,6 +307,27 @@ static Value t_manual_seed(VM *vm, Value *args, int n, Kw *kw) {
   return VNONE;
 }
 
+/* torch.get_num_threads() / torch.set_num_threads(n): the engine's threads, which also decide how
+ * a large reduction to one value is split (and so its last bits), as in PyTorch. */
+static Value t_get_num_threads(VM *vm, Value *args, int n, Kw *kw) {
+  (void)args;
+  if (check_no_kw(vm, kw, "get_num_threads") < 0 || check_nargs(vm, "get_num_threads", n, 0, 0) < 0) return VERR;
+  return v_int(tn_get_num_threads());
+}
+
+static Value t_set_num_threads(VM *vm, Value *args, int n, Kw *kw) {
+  int64_t k;
+  if (check_no_kw(vm, kw, "set_num_threads") < 0 || check_nargs(vm, "set_num_threads", n, 1, 1) < 0 ||
+      rt_index(vm, args[0], &k, NULL) < 0)
+    return VERR;
+  if (k <= 0) {
+    rt_raise(vm, EX_RuntimeError, "set_num_threads expects a positive integer");
+    return VERR;
+  }
+  tn_set_num_threads(k > 1024 ? 1024 : (int)k);
+  return VNONE;
+}
+
 /* ----- torch.Size ----- */
 
 typedef struct SizeData { int32_t n; int64_t d[TN_MAX_DIMS]; } SizeData;
@@ -1312,6 +1333,7 @@ Value mod_torch_init(VM *vm) {
     {"randn", t_randn}, {"full", t_full}, {"arange", t_arange}, {"linspace", t_linspace}, {"eye", t_eye},
     {"zeros_like", t_zeros_like}, {"ones_like", t_ones_like}, {"rand_like", t_rand_like}, {"randn_like", t_randn_like},
     {"randint", t_randint}, {"manual_seed", t_manual_seed},
+    {"get_num_threads", t_get_num_threads}, {"set_num_threads", t_set_num_threads},
     {"abs", f_abs}, {"exp", f_exp}, {"log", f_log}, {"sqrt", f_sqrt}, {"sin", f_sin}, {"cos", f_cos}, {"tanh", f_tanh},
     {"sigmoid", f_sigmoid}, {"relu", f_relu}, {"floor", f_floor}, {"ceil", f_ceil}, {"round", f_round},
     {"sign", f_sign}, {"square", f_square}, {"matmul", d_matmul}, {"mm", d_matmul}, {"dot", m_dot},

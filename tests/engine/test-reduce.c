@@ -13,6 +13,7 @@ static golden_file *golden;
 
 typedef struct {
   char op[32];
+  int threads; /* "op@N": PyTorch ran it with N threads; else 1 */
   tn_dtype dtype;
   int64_t nbase;
   int gen;
@@ -38,6 +39,9 @@ static void parse_spec(const char *line, spec *s) {
   g_assert_cmpuint(g_strv_length(f), ==, 10);
   memset(s, 0, sizeof *s);
   g_strlcpy(s->op, f[0], sizeof s->op);
+  char *at = strchr(s->op, '@');
+  s->threads = at ? (int)g_ascii_strtoll(at + 1, NULL, 10) : 1;
+  if (at) *at = '\0';
   s->dtype = tn_dtype_from_name(f[1]);
   g_assert_true(s->dtype != TN_DTYPE_UNDEFINED);
   s->nbase = g_ascii_strtoll(f[2], NULL, 10);
@@ -218,7 +222,9 @@ static bool check_case(const char *name, const char *record, int ulps) {
   tn_tensor *base = base_tensor(s.dtype, s.nbase, s.gen);
   tn_tensor *x = tn__new_view(base, s.ndim, s.shape, s.strides, s.offset);
   tn_error_clear();
+  tn_set_num_threads(s.threads);
   tn_tensor *r = run_op(&s, x);
+  tn_set_num_threads(1);
   bool ok = true;
   if (g_str_has_prefix(lines[1], "error ")) {
     g_autofree char *got = r ? g_strdup("no error")
@@ -303,6 +309,12 @@ static void test_max_min(void) { run_cases("max min", 0); }
 static void test_max_min_dim(void) { run_cases("max_dim_v max_dim_i min_dim_v min_dim_i", 0); }
 static void test_argmax_argmin(void) { run_cases("argmax argmin", 0); }
 static void test_cumsum_cumprod(void) { run_cases("cumsum cumprod", 0); }
+/* PyTorch with 2, 3 and 4 threads: large reductions to one value, split as its threads split them
+ * (the engine runs the pieces on however many threads it has: the split alone decides the bits). */
+static void test_threads(void) {
+  run_cases("sum@2 sum@3 sum@4 mean@2 mean@3 mean@4 amax@2 amax@3 amax@4 amin@2 amin@3 amin@4", 0);
+  g_assert_cmpint(tn_get_num_threads(), ==, 1);
+}
 
 /* The lecture's float16 lesson: a float16 running sum of ones stops at 2048 (2048 + 1 rounds back
  * to 2048), while PyTorch accumulates in float and rounds once: 20000 ones sum to 20000 exactly.
@@ -341,7 +353,9 @@ static void test_bad_arguments(void) {
 int main(int argc, char **argv) {
   g_test_init(&argc, &argv, NULL);
   golden = golden_load("reduce.txt");
+  tn_set_num_threads(1); /* as gen_reduce.py runs PyTorch, but for the "op@N" cases */
   g_test_add_func("/engine/reduce/sum", test_sum);
+  g_test_add_func("/engine/reduce/threads", test_threads);
   g_test_add_func("/engine/reduce/mean", test_mean);
   g_test_add_func("/engine/reduce/prod", test_prod);
   g_test_add_func("/engine/reduce/amax-amin", test_amax_amin);

@@ -185,11 +185,16 @@ class Cases:
         self.seen.add(spec)
         base = base_tensor(dtype, nbase, gen)
         x = torch.as_strided(base, shape, strides, offset)
+        # "op@N": computed with torch.set_num_threads(N) (every other case with one thread)
+        name, _, threads = op.partition("@")
+        torch.set_num_threads(int(threads) if threads else 1)
         try:
-            r = run(op, x, dims, keepdim, arg)
-            lines = [f"{r.dtype} {fmt_list(list(r.shape))}"] + values(r, op)
+            r = run(name, x, dims, keepdim, arg)
+            lines = [f"{r.dtype} {fmt_list(list(r.shape))}"] + values(r, name)
         except Exception as e:  # noqa: BLE001 - the message is the golden value
             lines = [f"error {type(e).__name__}: {e}"]
+        finally:
+            torch.set_num_threads(1)
         self.out.append(f"@@ case/{self.n}")
         self.out.append(spec)
         self.out.extend(lines)
@@ -317,6 +322,27 @@ def main():
             for g in (1, 4):
                 c.add("sum", dt, n, g, [n], [1], 0, None, False)
                 c.add("mean", dt, n, g, [n], [1], 0, None, False)
+    # With more threads PyTorch cuts a reduction to one value of GRAIN_SIZE (32768) elements or more
+    # into pieces (TensorIterator's two_pass_reduction), one per thread: "op@N" cases run with
+    # torch.set_num_threads(N).
+    for threads in (2, 3, 4):
+        for dt in FLOATS:
+            for n in (32767, 32768, 65537, 100003):  # around the grain size
+                c.add(f"sum@{threads}", dt, n, 4, [n], [1], 0, None, False)
+        c.add(f"sum@{threads}", "float32", 1000003, 1, [1000003], [1], 0, None, False)
+        c.add(f"mean@{threads}", "float32", 1000003, 1, [1000003], [1], 0, None, False)
+        c.add(f"mean@{threads}", "bfloat16", 100003, 4, [100003], [1], 0, None, False)
+        # N-D and strided: pieces that start and end inside rows
+        c.add(f"sum@{threads}", "float32", 48010, 4, [20, 30, 40], [2400, 80, 2], 3, None, False)
+        c.add(f"sum@{threads}", "float32", 36000, 4, [40, 30, 30], [1, 40, 1200], 0, None, False)
+        c.add(f"sum@{threads}", "bfloat16", 70000, 4, [70, 1000], [1, 70], 0, None, False)
+        c.add(f"sum@{threads}", "float64", 70000, 4, [1000, 70], [70, 1], 0, (0, 1), True)
+        c.add(f"amax@{threads}", "float32", 100000, 5, [100000], [1], 0, None, False)
+        c.add(f"amin@{threads}", "float64", 100000, 4, [100000], [1], 0, None, False)
+        c.add(f"sum@{threads}", "int64", 100000, 0, [100000], [1], 0, None, False)
+    # several outputs: the threads split the outputs, each output's sum is the one-thread sum
+    c.add("sum@2", "float32", 37000, 4, [1000, 37], [37, 1], 0, (0,), False)
+    c.add("sum@2", "float32", 37000, 4, [1000, 37], [37, 1], 0, (1,), False)
     for n in (17, 100, 257, 5000, 65537):  # sizes around the cascade's level and vector boundaries
         for dt in FLOATS:
             c.add("sum", dt, n, 4, [n], [1], 0, None, False)
