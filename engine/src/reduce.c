@@ -537,9 +537,14 @@ static inline void vl_bf16_outer_avx2_(vf8 *out, const char *p) {
   __m256 v = bf16x8_avx2(p);
   memcpy(out, &v, sizeof v);
 }
+/* 16 bfloat16 as 8 little-endian words: element 2i is word i's low half (as a float: the word
+ * shifted up), element 2i + 1 its high half (the word with the low half cleared); lane i is their
+ * sum, as load_reduce_vec's (0 + v[2i]) + v[2i+1] (the sign of a zero aside, as above). */
 static inline void vl_bf16_inner_avx2_(vf8 *out, const char *p) {
-  __m256 h = _mm256_hadd_ps(bf16x8_avx2(p), bf16x8_avx2(p + 16));
-  h = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(h), 0xD8));
+  __m256i w = _mm256_loadu_si256((const __m256i *)p);
+  __m256 even = _mm256_castsi256_ps(_mm256_slli_epi32(w, 16));
+  __m256 odd = _mm256_castsi256_ps(_mm256_and_si256(w, _mm256_set1_epi32((int)0xffff0000u)));
+  __m256 h = _mm256_add_ps(even, odd);
   memcpy(out, &h, sizeof h);
 }
 #define vl_bf16_outer_avx2(p) ({ vf8 v_; vl_bf16_outer_avx2_(&v_, (p)); v_; })

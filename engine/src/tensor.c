@@ -92,7 +92,9 @@ static inline bool storage_embedded(const tn_storage *s) { return !s->free_fn &&
  * A block above glibc's mmap threshold (128 KiB at first) comes from mmap, and every page of it
  * faults and is zeroed on first touch: for `a + b` on 16M float16 that is a third of the time, and
  * for an op on 100 000 floats most of it. So the last few large blocks freed are kept (at most 8,
- * at most 256 MiB) and handed to the next allocation of about their size. Shared by all threads,
+ * at most 256 MiB) and handed to the next allocation of about their size, the most recently freed
+ * first: its pages are the likeliest to be in the caches still (a loop that frees a result and
+ * makes the next one then keeps working in one buffer, as PyTorch's does). Shared by all threads,
  * under a lock (one lock per large allocation costs nothing). */
 #if defined(__SANITIZE_ADDRESS__)
 #define TN_BIG_MIN SIZE_MAX /* nothing cached: see TN_POOL_MAX */
@@ -105,56 +107,67 @@ static inline bool storage_embedded(const tn_storage *s) { return !s->free_fn &&
 static pthread_mutex_t big_mu = PTHREAD_MUTEX_INITIALIZER;
 static struct {
   void *block;
-  size_t cap; /* usable data bytes */
+  size_t cap;     /* usable data bytes */
+  uint64_t stamp; /* when it was freed */
 } big_cache[TN_BIG_SLOTS];
 static size_t big_cached_bytes;
+static uint64_t big_clock;
 
 /* A cached block with room for alloc data bytes and not much more (NULL: none). */
 static void *big_take(size_t alloc, size_t *cap) {
   void *b = NULL;
   pthread_mutex_lock(&big_mu);
+  int best = -1;
   for (int i = 0; i < TN_BIG_SLOTS; i++)
-    if (big_cache[i].block && big_cache[i].cap >= alloc && big_cache[i].cap - alloc <= alloc / 4) {
-      b = big_cache[i].block;
-      *cap = big_cache[i].cap;
-      big_cached_bytes -= big_cache[i].cap;
-      big_cache[i].block = NULL;
-      break;
-    }
+    if (big_cache[i].block && big_cache[i].cap >= alloc && big_cache[i].cap - alloc <= alloc / 4 &&
+        (best < 0 || big_cache[i].stamp > big_cache[best].stamp))
+      best = i;
+  if (best >= 0) {
+    b = big_cache[best].block;
+    *cap = big_cache[best].cap;
+    big_cached_bytes -= big_cache[best].cap;
+    big_cache[best].block = NULL;
+  }
   pthread_mutex_unlock(&big_mu);
   return b;
 }
 
-/* Keeps a block for reuse, or frees it (the oldest entry makes room). */
+/* The cached block freed longest ago, other than `keep` (-1: none). */
+static int big_oldest(int keep) {
+  int o = -1;
+  for (int i = 0; i < TN_BIG_SLOTS; i++)
+    if (i != keep && big_cache[i].block && (o < 0 || big_cache[i].stamp < big_cache[o].stamp)) o = i;
+  return o;
+}
+
+/* Keeps a block for reuse, or frees it (the oldest entries make room). */
 static void big_give(void *block, size_t cap) {
-  void *drop = block;
+  if (cap > TN_BIG_MAX_BYTES) {
+    free(block);
+    return;
+  }
+  void *drop[TN_BIG_SLOTS + 1];
+  int ndrop = 0;
   pthread_mutex_lock(&big_mu);
-  if (cap <= TN_BIG_MAX_BYTES) {
-    int slot = -1;
-    for (int i = 0; i < TN_BIG_SLOTS && slot < 0; i++)
-      if (!big_cache[i].block) slot = i;
-    if (slot < 0) { /* full: evict slot 0, shift the others down */
-      drop = big_cache[0].block;
-      big_cached_bytes -= big_cache[0].cap;
-      memmove(&big_cache[0], &big_cache[1], sizeof big_cache[0] * (TN_BIG_SLOTS - 1));
-      slot = TN_BIG_SLOTS - 1;
-    } else {
-      drop = NULL;
-    }
-    big_cache[slot].block = block;
-    big_cache[slot].cap = cap;
-    big_cached_bytes += cap;
-    while (big_cached_bytes > TN_BIG_MAX_BYTES) { /* over budget: free the oldest */
-      int i = 0;
-      while (!big_cache[i].block) i++;
-      if (i == slot) break;
-      free(big_cache[i].block);
-      big_cached_bytes -= big_cache[i].cap;
-      big_cache[i].block = NULL;
-    }
+  int slot = -1;
+  for (int i = 0; i < TN_BIG_SLOTS && slot < 0; i++)
+    if (!big_cache[i].block) slot = i;
+  if (slot < 0) { /* full: the oldest makes room */
+    slot = big_oldest(-1);
+    drop[ndrop++] = big_cache[slot].block;
+    big_cached_bytes -= big_cache[slot].cap;
+  }
+  big_cache[slot].block = block;
+  big_cache[slot].cap = cap;
+  big_cache[slot].stamp = ++big_clock;
+  big_cached_bytes += cap;
+  for (int o; big_cached_bytes > TN_BIG_MAX_BYTES && (o = big_oldest(slot)) >= 0;) { /* over budget */
+    drop[ndrop++] = big_cache[o].block;
+    big_cached_bytes -= big_cache[o].cap;
+    big_cache[o].block = NULL;
   }
   pthread_mutex_unlock(&big_mu);
-  free(drop);
+  for (int i = 0; i < ndrop; i++) free(drop[i]);
 }
 
 tn_storage *tn__storage_new(size_t nbytes, tn_device device) {

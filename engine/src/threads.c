@@ -142,9 +142,11 @@ void tn__parallel_for(int64_t n, int64_t grain, tn__range_fn fn, void *ctx) {
     fn(ctx, 0, n);
     return;
   }
-  /* a few pieces per thread, so that a thread slowed down by other work on the machine does not
-   * hold everyone up; pieces stay at least `grain` long and a multiple of 64 elements */
-  int64_t pieces = (int64_t)pool_threads * 4;
+  /* one contiguous piece per thread, as OpenMP's static schedule cuts PyTorch's loops: each core
+   * streams through one range (measured: 5M-float multiply, 4 pieces a thread ~1.6x slower than
+   * one); pieces are claimed, not assigned, so a worker late to wake leaves its piece to the
+   * caller. Pieces stay at least `grain` long and a multiple of 64 elements. */
+  int64_t pieces = pool_threads;
   if (pieces > n / grain) pieces = n / grain;
   int64_t chunk = (n + pieces - 1) / pieces;
   chunk = (chunk + 63) / 64 * 64;

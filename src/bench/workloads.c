@@ -70,6 +70,14 @@ static int keep(ob_ctx *ctx, int k, tn_tensor *r) {
   return 0;
 }
 
+/* Lets the last result go before the next is made, as PyTorch's loop (`run()`, its value dropped)
+ * does: the new result can then take the old one's memory, still in the caches. */
+static tn_tensor **drop(ob_ctx *ctx, int k) {
+  tn_release(ctx->t[k]);
+  ctx->t[k] = NULL;
+  return ctx->t;
+}
+
 /* Indices spread over [0, n) for sampled checks. */
 #define SAMPLES 4096
 static int64_t sample(int64_t k, int64_t n) { return (int64_t)(((uint64_t)k * 2654435761u) % (uint64_t)n); }
@@ -144,7 +152,7 @@ static int broadcast_mul_setup(ob_ctx *ctx) {
   return ctx->t[0] && ctx->t[1] ? 0 : -1;
 }
 
-static int broadcast_mul_run(ob_ctx *ctx) { return keep(ctx, 2, tn_mul(ctx->t[0], ctx->t[1])); }
+static int broadcast_mul_run(ob_ctx *ctx) { return keep(ctx, 2, tn_mul(drop(ctx, 2)[0], ctx->t[1])); }
 
 static int broadcast_mul_check(ob_ctx *ctx, char *msg, size_t n) {
   if (broadcast_mul_run(ctx)) return -1;
@@ -169,7 +177,7 @@ static int contiguous_t_setup(ob_ctx *ctx) {
   return ctx->t[1] ? 0 : -1;
 }
 
-static int contiguous_t_run(ob_ctx *ctx) { return keep(ctx, 2, tn_contiguous(ctx->t[1])); }
+static int contiguous_t_run(ob_ctx *ctx) { return keep(ctx, 2, tn_contiguous(drop(ctx, 2)[1])); }
 
 static int contiguous_t_check(ob_ctx *ctx, char *msg, size_t n) {
   if (contiguous_t_run(ctx)) return -1;
@@ -198,7 +206,7 @@ static int half_add_setup_dtype(ob_ctx *ctx, tn_dtype dt) {
 static int f16_add_setup(ob_ctx *ctx) { return half_add_setup_dtype(ctx, TN_DTYPE_FLOAT16); }
 static int bf16_add_setup(ob_ctx *ctx) { return half_add_setup_dtype(ctx, TN_DTYPE_BFLOAT16); }
 
-static int half_add_run(ob_ctx *ctx) { return keep(ctx, 2, tn_add(ctx->t[0], ctx->t[1])); }
+static int half_add_run(ob_ctx *ctx) { return keep(ctx, 2, tn_add(drop(ctx, 2)[0], ctx->t[1])); }
 
 static int half_add_check(ob_ctx *ctx, char *msg, size_t n) {
   if (half_add_run(ctx)) return -1;
@@ -271,7 +279,7 @@ static int sgemm_setup(ob_ctx *ctx) {
   return ctx->t[0] && ctx->t[1] ? 0 : -1;
 }
 
-static int sgemm_run(ob_ctx *ctx) { return keep(ctx, 2, tn_matmul(ctx->t[0], ctx->t[1])); }
+static int sgemm_run(ob_ctx *ctx) { return keep(ctx, 2, tn_matmul(drop(ctx, 2)[0], ctx->t[1])); }
 
 static int sgemm_check(ob_ctx *ctx, char *msg, size_t n) {
   if (sgemm_run(ctx)) return -1;
