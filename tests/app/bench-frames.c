@@ -3,9 +3,9 @@
  *
  * For every lesson, in a 1280×800 window: each plot view with interactive axes gets a drag along a
  * closed curve across its plot area (through ob_plot_view_pointer_at, the path the pointer gestures
- * take), one pointer position per frame; a lesson without one gets its first slider (or spin
- * button) swept instead; a lesson whose visual animates on its own (a running runner) is sampled for a
- * second. Per lesson it prints the median and 95th percentile of the plot view's build time, its
+ * take), one pointer position per frame; every slider is swept across its range, one position per
+ * frame (a lesson with neither gets its first spin button swept); a lesson whose visual animates on
+ * its own (a running runner) is sampled for a second. Per lesson it prints the median and 95th percentile of the plot view's build time, its
  * render time, their sum, the frame's work (all GTK does for the frame: layout, snapshot, the
  * renderer), and the interval from the pointer move to the end of the frame that shows it (the frame
  * clock paces frames at the display's rate, so about 16.7 ms means the next frame). */
@@ -185,8 +185,28 @@ int main(int argc, char **argv) {
       stats_clear(&st);
       harness_settle();
     }
+    if (plots->len > 0) {
+      /* Every slider of the lesson is swept (a slider that changes the loss recomputes its contour
+       * grid for every position); a lesson with neither a plot to drag nor a slider gets its first
+       * spin button. */
+      GPtrArray *scales = g_ptr_array_new();
+      collect(GTK_WIDGET(view), GTK_TYPE_SCALE, scales);
+      for (guint k = 0; k < scales->len; k++) {
+        GtkWidget *control = g_ptr_array_index(scales, k);
+        if (!gtk_widget_is_sensitive(control)) continue;
+        Stats st = {0};
+        char what[64];
+        const char *name = gtk_widget_get_name(control);
+        g_snprintf(what, sizeof what, "slider %s", name ? name : "");
+        sweep(gtk_range_get_adjustment(GTK_RANGE(control)), g_ptr_array_index(plots, 0), &st);
+        print_stats(all[i]->id, what, &st);
+        stats_clear(&st);
+        harness_settle();
+        any = TRUE;
+      }
+      g_ptr_array_free(scales, TRUE);
+    }
     if (!any && plots->len > 0) {
-      /* No pointer input: a slider (or spin button), if the lesson has one, drives the first plot. */
       GtkWidget *control = first_control(GTK_WIDGET(view));
       if (control) {
         Stats st = {0};
