@@ -2,7 +2,8 @@
 # gpu-check.sh — on the GPU machine (see DESIGN.md: CUDA, meson, OpenBLAS, PyTorch; no GLib, GTK or
 # Xvfb): builds the engine, the runner and the CUDA module with the GUI and the GLib tests off, runs
 # the CUDA checks (every kernel against the CPU backend) and the GPU benchmarks beside PyTorch's,
-# and prints the ratios (PyTorch time / ours). Meant to finish well under 5 minutes.
+# prints the ratios (PyTorch time / ours), and runs `optbench bench --device cuda` (the lecture's
+# CPU-sized workloads on the device). Meant to finish well under 5 minutes.
 #   script/gpu-check.sh [BUILD_DIR]       (default build-gpu)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +41,9 @@ print(w.grad)
 print(w.grad.cpu())
 PY
 "$build/src/optbench" run "$build/gpu-snippet.py" || status=1
+
+echo "== the lecture's workloads on the GPU (optbench bench --device cuda)"
+timeout 120 "$build/src/optbench" bench --device cuda --repeat 5 || status=1
 if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then
   echo "-- the same under PyTorch"
   python3 "$build/gpu-snippet.py" || true

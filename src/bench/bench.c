@@ -6,7 +6,9 @@
  * Reported: the median sample, its interquartile range and extremes, the throughput, and its
  * fraction of the machine's limit, which is measured here too: a STREAM-style copy for memory
  * bandwidth and a large SGEMM through the engine's matmul (OpenBLAS) for compute. The PyTorch
- * script (script/bench_torch.py) times the same workloads the same way. */
+ * script (script/bench_torch.py) times the same workloads the same way. --device cuda runs them on
+ * CUDA device 0 (tensors made by the set-up on the CPU, then moved; every timed run ends with a
+ * synchronisation), against a device copy and a cuBLAS SGEMM; without a usable device it exits 2. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,8 @@
 #include <cblas.h>
 #endif
 
+#include "tn-cuda.h"
+
 #define OB_MIN_SAMPLE 0.01
 #define OB_DEFAULT_REPEAT 10
 #define OB_MAX_WORKLOADS 64
@@ -30,6 +34,11 @@ static double now(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+/* Where the workloads run: the CPU, or (--device cuda) CUDA device 0, their tensors made on the CPU
+ * by their set-up and moved there before the timing. */
+static bool on_cuda;
+static char device_label[160] = "cpu";
 
 static int blas_threads(void) {
 #ifdef OPENBLAS_VERSION
@@ -101,6 +110,90 @@ static double measure_sgemm_peak(int reps) {
   return best;
 }
 
+/* --device cuda: a device-to-device copy of a 256 MiB float32 tensor (tn_clone), bytes counted as
+ * STREAM does (one read, one write), and the best GFLOP/s of a 4096^3 float32 tn_matmul (cuBLAS).
+ * Best of `reps`; 0 on failure. */
+static tn_tensor *cuda_filled(int32_t ndim, const int64_t *shape, double value) {
+  tn_options o = TN_OPTS(TN_DTYPE_FLOAT32);
+  o.device = (tn_device){TN_DEVICE_CUDA, 0};
+  return tn_full(ndim, shape, tn_scalar_float(value), o);
+}
+
+static double measure_cuda_copy_bandwidth(int reps) {
+  int64_t n = (int64_t)64 * 1024 * 1024;
+  tn_tensor *a = cuda_filled(1, &n, 1.0);
+  double best = 0;
+  for (int r = 0; a && r <= reps; r++) {
+    double t0 = now();
+    tn_tensor *c = tn_clone(a);
+    int sync = tn_cuda_synchronize();
+    double t = now() - t0;
+    if (!c || sync) {
+      if (c) tn_release(c);
+      break;
+    }
+    tn_release(c);
+    if (r > 0) best = fmax(best, 2.0 * (double)n * 4 / t / 1e9);
+  }
+  if (a) tn_release(a);
+  return best;
+}
+
+static double measure_cuda_sgemm_peak(int reps) {
+  int64_t n = 4096, shape[] = {n, n};
+  tn_tensor *a = cuda_filled(2, shape, 1.0), *b = cuda_filled(2, shape, 1.0);
+  double best = 0;
+  for (int r = 0; a && b && r <= reps; r++) {
+    double t0 = now();
+    tn_tensor *c = tn_matmul(a, b);
+    int sync = tn_cuda_synchronize();
+    double t = now() - t0;
+    if (!c || sync) {
+      if (c) tn_release(c);
+      break;
+    }
+    bool ok = tn_scalar_to_double(tn_get_flat(c, n * n - 1)) == (double)n;
+    tn_release(c);
+    if (!ok) break;
+    if (r > 0) best = fmax(best, 2.0 * (double)n * n * n / t / 1e9);
+  }
+  if (a) tn_release(a);
+  if (b) tn_release(b);
+  return best;
+}
+
+/* Moves a workload's tensors to the CUDA device; a leaf that requires grad stays a leaf there (as
+ * w = w.cuda().requires_grad_() in PyTorch). Returns -1 with the engine's error set. */
+static int move_to_cuda(ob_ctx *ctx) {
+  for (int k = 0; k < OB_MAX_TENSORS; k++) {
+    tn_tensor *t = ctx->t[k];
+    if (!t) continue;
+    bool grad = tn_requires_grad(t);
+    tn_tensor *plain = tn_detach(t);
+    tn_tensor *moved = plain ? tn_to_device(plain, (tn_device){TN_DEVICE_CUDA, 0}) : NULL;
+    if (plain) tn_release(plain);
+    if (moved && grad) {
+      tn_tensor *r = tn_requires_grad_(moved, true);
+      if (!r) {
+        tn_release(moved);
+        moved = NULL;
+      } else {
+        tn_release(r);
+      }
+    }
+    if (!moved) return -1;
+    tn_release(t);
+    ctx->t[k] = moved;
+  }
+  return tn_cuda_synchronize();
+}
+
+/* One timed run: on CUDA it ends when the device is done. */
+static int run_once(const ob_workload *w, ob_ctx *ctx) {
+  if (w->run(ctx)) return -1;
+  return on_cuda ? tn_cuda_synchronize() : 0;
+}
+
 /* ----- one workload ----- */
 
 typedef struct ob_result {
@@ -139,6 +232,10 @@ static void run_workload(const ob_workload *w, int repeat, ob_result *res) {
     engine_error(res, "setup");
     goto out;
   }
+  if (on_cuda && move_to_cuda(&ctx)) {
+    engine_error(res, "moving to CUDA");
+    goto out;
+  }
   /* OpenBLAS's idle threads spin (sched_yield) for about 0.1 s after it is loaded and after each
    * of its products before they sleep, taking a core from whatever runs then: a workload measured
    * in that window (the first one of a process, the one after an SGEMM) would time OpenBLAS, not
@@ -147,20 +244,20 @@ static void run_workload(const ob_workload *w, int repeat, ob_result *res) {
   struct timespec settle = {0, 150 * 1000 * 1000};
   nanosleep(&settle, NULL);
   double t0 = now();
-  if (w->run(&ctx)) goto run_failed; /* cold */
+  if (run_once(w, &ctx)) goto run_failed; /* cold */
   double t1 = now();
-  if (w->run(&ctx)) goto run_failed;
+  if (run_once(w, &ctx)) goto run_failed;
   double est = fmin(t1 - t0, now() - t1);
   int64_t inner = 1;
   if (est < OB_MIN_SAMPLE) inner = est > 0 ? (int64_t)ceil(OB_MIN_SAMPLE / est) : 1000000;
   if (inner > 1000000) inner = 1000000;
   res->inner = inner;
   for (int64_t i = 0; i < inner; i++) /* warm the batch too */
-    if (w->run(&ctx)) goto run_failed;
+    if (run_once(w, &ctx)) goto run_failed;
   for (int r = 0; r < repeat; r++) {
     double s0 = now();
     for (int64_t i = 0; i < inner; i++)
-      if (w->run(&ctx)) goto run_failed;
+      if (run_once(w, &ctx)) goto run_failed;
     samples[r] = (now() - s0) / (double)inner;
   }
   qsort(samples, (size_t)repeat, sizeof *samples, cmp_double);
@@ -220,13 +317,17 @@ static void format_time(double s, char *buf, size_t n) {
 }
 
 static void print_text(const ob_result *res, int n, const ob_limits *lim, int repeat) {
-  printf("optbench bench: libtn %s on cpu; engine threads %d (large element-wise ops and copies; "
-         "reductions keep one thread, for PyTorch's single-thread summation order), BLAS threads %d\n",
-         TN_VERSION_STRING, tn_get_num_threads(), blas_threads());
+  printf("optbench bench: libtn %s on %s; engine threads %d (large element-wise ops, copies and reductions; "
+         "a large reduction to one value is split as PyTorch splits it for that many), BLAS threads %d\n",
+         TN_VERSION_STRING, device_label, tn_get_num_threads(), blas_threads());
   printf("timing: median of %d samples after warm-up; a sample averages enough runs to last >= %g ms\n",
          repeat, OB_MIN_SAMPLE * 1e3);
-  if (lim->copy_gbs > 0) printf("machine: copy bandwidth %.2f GB/s (STREAM copy, 2 x 64 MiB, best of 10)\n", lim->copy_gbs);
-  if (lim->sgemm_gflops > 0) printf("machine: SGEMM peak %.2f GFLOP/s (tn_matmul 2048^3 float32, best run)\n", lim->sgemm_gflops);
+  if (lim->copy_gbs > 0)
+    printf("machine: copy bandwidth %.2f GB/s (%s)\n", lim->copy_gbs,
+           on_cuda ? "device copy of 256 MiB, best of 10" : "STREAM copy, 2 x 64 MiB, best of 10");
+  if (lim->sgemm_gflops > 0)
+    printf("machine: SGEMM peak %.2f GFLOP/s (tn_matmul %s float32, best run)\n", lim->sgemm_gflops,
+           on_cuda ? "4096^3" : "2048^3");
   printf("\n%-20s %12s %9s %18s %9s  %s\n", "workload", "median", "IQR", "throughput", "of limit", "check");
   for (int i = 0; i < n; i++) {
     const ob_result *r = &res[i];
@@ -271,8 +372,8 @@ static void json_number(double v, bool valid) {
 
 static void print_json(const ob_result *res, int n, const ob_limits *lim, int repeat) {
   static const char *metric_names[] = {"latency", "bandwidth", "compute"};
-  printf("{\n  \"tool\": \"optbench bench\",\n  \"engine\": \"libtn %s\",\n  \"device\": \"cpu\",\n",
-         TN_VERSION_STRING);
+  printf("{\n  \"tool\": \"optbench bench\",\n  \"engine\": \"libtn %s\",\n  \"device\": \"%s\",\n",
+         TN_VERSION_STRING, on_cuda ? "cuda:0" : "cpu");
   printf("  \"threads\": {\"engine\": %d, \"blas\": %d},\n", tn_get_num_threads(), blas_threads());
   printf("  \"repeat\": %d,\n  \"min_sample_s\": %g,\n", repeat, OB_MIN_SAMPLE);
   printf("  \"machine\": {\"copy_bandwidth_gbs\": ");
@@ -415,12 +516,15 @@ int ob_bench_main(int argc, char **argv) {
     }
   }
   if (strcmp(device, "cuda") == 0) {
-    fputs("optbench bench: the CUDA workloads are not in optbench bench yet: run engine/cuda-check --bench "
-          "from the build folder, or script/gpu-check.sh for them beside PyTorch's (use --device cpu here)\n",
-          stderr);
-    return 2;
-  }
-  if (strcmp(device, "cpu") != 0) {
+    if (!tn_cuda_is_available()) {
+      fprintf(stderr, "optbench bench: no CUDA device to run on: %s\n", tn_cuda_status());
+      return 2;
+    }
+    char name[128] = "";
+    tn_cuda_get_device_name(0, name, sizeof name);
+    snprintf(device_label, sizeof device_label, "cuda:0 (%s)", name);
+    on_cuda = true;
+  } else if (strcmp(device, "cpu") != 0) {
     fprintf(stderr, "optbench bench: unknown device '%s' (cpu or cuda)\n", device);
     return 2;
   }
@@ -434,8 +538,8 @@ int ob_bench_main(int argc, char **argv) {
     need_bw |= ob_workloads[i].metric == OB_METRIC_BANDWIDTH;
     need_flops |= ob_workloads[i].metric == OB_METRIC_COMPUTE;
   }
-  if (need_bw) lim.copy_gbs = measure_copy_bandwidth(10);
-  if (need_flops) lim.sgemm_gflops = measure_sgemm_peak(5);
+  if (need_bw) lim.copy_gbs = on_cuda ? measure_cuda_copy_bandwidth(10) : measure_copy_bandwidth(10);
+  if (need_flops) lim.sgemm_gflops = on_cuda ? measure_cuda_sgemm_peak(5) : measure_sgemm_peak(5);
 
   static ob_result res[OB_MAX_WORKLOADS];
   int n = 0, failed = 0;

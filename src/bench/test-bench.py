@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """test-bench.py OPTBENCH -- functional checks of `optbench bench` (no timing assertions): the JSON
-form parses and names the workload it ran, --device cuda and bad arguments exit 2. Emits TAP."""
+form parses and names the workload it ran, --device cuda runs on the device or (none here) exits 2
+saying why, bad arguments exit 2. Emits TAP."""
 import json
 import subprocess
 import sys
@@ -38,10 +39,14 @@ def json_small_add():
 
 
 @case
-def cuda_exits_2():
-    """/bench/device-cuda-exits-2"""
-    rc, out, err = run("--device", "cuda")
-    assert rc == 2 and out == "" and "CUDA" in err, (rc, out, err)
+def cuda_device():
+    """/bench/device-cuda"""
+    # Without a usable CUDA device: exit 2, saying why; with one: the workload runs there.
+    rc, out, err = run("--device", "cuda", "--only", "small_add", "--repeat", "2")
+    if rc == 2:
+        assert out == "" and "no CUDA device" in err, (rc, out, err)
+    else:
+        assert rc == 0 and " on cuda:0 (" in out and "small_add" in out, (rc, out, err)
 
 
 @case
