@@ -559,13 +559,14 @@ void tn_node_release(tn_node *n);
 /* ------------------------------------------------------------------------------------------ */
 /* threads                                                                                    */
 
-/* Threads the engine splits large element-wise ops, copies and reductions among
- * (torch.get_num_threads): TN_NUM_THREADS if set, else the online CPUs (at most 8), until
- * tn_set_num_threads (torch.set_num_threads) changes it (1 to 1024; the engine runs at most 8
- * threads whatever the count). Small tensors always use one.
- * As in PyTorch, the count decides how a full reduction of a large tensor (sum, mean, prod of
- * 32768 elements or more) is split, so it decides the last bits of its result: the engine gives
- * PyTorch's result for the same count (PyTorch's default is the machine's cores, as here). */
+/* torch.get_num_threads() / torch.set_num_threads(n) (1 to 1024). As in PyTorch, the count decides
+ * how a full reduction of a large tensor (sum, mean, prod, ... of 32768 elements or more) is split,
+ * and so the last bits of its result: the engine gives PyTorch's result for the same count. The
+ * default is TN_NUM_THREADS or OMP_NUM_THREADS when set, else 1 (PyTorch's default, its count of
+ * physical cores, is 1 on the virtual machines this project runs on; set the count to compare with
+ * a PyTorch that uses more). The engine runs the pieces on its pool: the online CPUs, at most 8, or
+ * the environment's count; large element-wise ops and copies use the whole pool unless a count was
+ * set (their results never depend on it). Small tensors always use one thread. */
 int tn_get_num_threads(void);
 void tn_set_num_threads(int n);
 

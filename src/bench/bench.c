@@ -530,6 +530,13 @@ int ob_bench_main(int argc, char **argv) {
   }
   if (!any_only)
     for (int i = 0; i < ob_n_workloads; i++) selected[i] = !ob_workloads[i].opt_in;
+  /* Both sides use the machine's cores (script/bench-compare.sh runs PyTorch with
+   * torch.set_num_threads(2) on this 2-core machine): unless the environment names a count, the
+   * engine's is the online CPUs (at most 8, as its pool). */
+  if (!getenv("TN_NUM_THREADS") && !getenv("OMP_NUM_THREADS")) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    tn_set_num_threads(cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus);
+  }
 
   ob_limits lim = {0, 0};
   bool need_bw = false, need_flops = false;

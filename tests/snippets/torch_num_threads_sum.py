@@ -4,6 +4,7 @@ import torch
 
 x = torch.linspace(-3.0, 5.0, 250001) ** 2
 half = x.to(torch.bfloat16)
+print(torch.get_num_threads(), x.sum().item())  # the default count here: one thread
 for n in (1, 2, 3, 4):
     torch.set_num_threads(n)
     print(n, torch.get_num_threads(), x.sum().item(), x.mean().item(), half.sum().item())
