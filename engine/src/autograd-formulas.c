@@ -834,6 +834,12 @@ int tn__node_apply(tn_node *n, tn_tensor *g, tn_tensor **out) {
   case TN__K_GATHER:
     if (!(out[0] = pos_scatter(g, n->aux, e0->ndim, e0->shape, "ScatterAddBackward0"))) goto fail;
     break;
+  case TN__K_PERMUTE: { /* the inverse permutation: input dim perm[i] is output dim i */
+    int64_t inv[TN_MAX_DIMS];
+    for (int32_t i = 0; i < n->ndims; i++) inv[n->dims[i]] = i;
+    if (!(out[0] = tn_permute(g, n->ndims, inv))) goto fail;
+    break;
+  }
   case TN__K_SCATTER:
     if (!(out[0] = pos_gather(g, n->aux, "GatherBackward0"))) goto fail;
     break;

@@ -503,6 +503,20 @@ tn_tensor *tn__ag_view(const tn_tensor *in, tn_tensor *out, const char *name) {
   return tn__ag_finish(n, out);
 }
 
+tn_tensor *tn__ag_permute(const tn_tensor *in, tn_tensor *out, int32_t ndim, const int64_t *perm, const char *name) {
+  if (!out || !in || !tn__ag_wants(in, NULL, NULL)) return out;
+  if (!tn_dtype_is_floating(out->dtype)) return out;
+  tn_node *n = tn__node_new(TN__K_PERMUTE, name, 1);
+  if (!n) {
+    tn_release(out);
+    return NULL;
+  }
+  tn__node_set_next(n, 0, (tn_tensor *)in);
+  n->ndims = ndim;
+  memcpy(n->dims, perm, (size_t)ndim * sizeof *perm);
+  return tn__ag_finish(n, out);
+}
+
 /* ----- in-place: rebasing history ----- */
 
 static int check_inplace(const tn_tensor *self) {

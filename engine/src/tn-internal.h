@@ -239,6 +239,9 @@ bool tn__ag_wants(const tn_tensor *a, const tn_tensor *b, const tn_tensor *c);
 bool tn__ag_wants_inplace(const tn_tensor *self, const tn_tensor *other);
 /* Records out (a view of in made by the op PyTorch names name) and returns it; passes NULL through. */
 tn_tensor *tn__ag_view(const tn_tensor *in, tn_tensor *out, const char *name);
+/* out (consumed) = in with its dims permuted (out dim i is in dim perm[i]): records a node whose
+ * backward permutes the gradient back (transpose, t, permute), no gather positions needed. */
+tn_tensor *tn__ag_permute(const tn_tensor *in, tn_tensor *out, int32_t ndim, const int64_t *perm, const char *name);
 /* Entry hooks: compute the op with grad mode off, then record its node. self: in-place target. */
 tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const tn_scalar *alpha, tn_tensor *self);
 tn_tensor *tn__ag_unary(int op, const tn_tensor *a, tn_tensor *self);

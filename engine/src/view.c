@@ -221,25 +221,37 @@ tn_tensor *tn_reshape(const tn_tensor *t, int32_t ndim, const int64_t *shape) {
 
 /* ----- transposes ----- */
 
-tn_tensor *tn_transpose(const tn_tensor *t, int64_t dim0, int64_t dim1) {
-  int64_t d0 = tn_wrap_dim(dim0, t->ndim);
-  if (d0 < 0) return NULL;
-  int64_t d1 = tn_wrap_dim(dim1, t->ndim);
-  if (d1 < 0) return NULL;
+/* t with dims d0 and d1 swapped (an alias, no history); perm receives the permutation. */
+static tn_tensor *swapped(const tn_tensor *t, int64_t d0, int64_t d1, int64_t *perm) {
+  for (int32_t i = 0; i < t->ndim; i++) perm[i] = i;
   tn_tensor *out = alias(t);
-  if (!out || d0 == d1 || t->ndim == 0) return tn__ag_view(t, out, "TransposeBackward0");
+  if (!out || d0 == d1 || t->ndim == 0) return out;
+  perm[d0] = d1;
+  perm[d1] = d0;
   int64_t s = out->shape[d0], st = out->strides[d0];
   out->shape[d0] = out->shape[d1];
   out->strides[d0] = out->strides[d1];
   out->shape[d1] = s;
   out->strides[d1] = st;
-  return tn__ag_view(t, out, "TransposeBackward0");
+  return out;
+}
+
+tn_tensor *tn_transpose(const tn_tensor *t, int64_t dim0, int64_t dim1) {
+  int64_t d0 = tn_wrap_dim(dim0, t->ndim);
+  if (d0 < 0) return NULL;
+  int64_t d1 = tn_wrap_dim(dim1, t->ndim);
+  if (d1 < 0) return NULL;
+  int64_t perm[TN_MAX_DIMS];
+  tn_tensor *out = swapped(t, d0, d1, perm);
+  return tn__ag_permute(t, out, t->ndim, perm, "TransposeBackward0");
 }
 
 tn_tensor *tn_t(const tn_tensor *t) {
   if (t->ndim > 2)
     return tn__error(TN_ERROR_RUNTIME, "t() expects a tensor with <= 2 dimensions, but self is %dD", (int)t->ndim);
-  return tn__ag_view(t, tn_transpose(t, 0, t->ndim < 2 ? 0 : 1), "TBackward0");
+  int64_t perm[TN_MAX_DIMS];
+  tn_tensor *out = swapped(t, 0, t->ndim < 2 ? 0 : 1, perm);
+  return tn__ag_permute(t, out, t->ndim, perm, "TBackward0");
 }
 
 tn_tensor *tn_permute(const tn_tensor *t, int32_t ndim, const int64_t *dims) {
@@ -249,17 +261,18 @@ tn_tensor *tn_permute(const tn_tensor *t, int32_t ndim, const int64_t *dims) {
                      "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
                      "desired ordering of dimensions i.e. input.dim() = %d is not equal to len(dims) = %d",
                      (int)t->ndim, (int)ndim);
-  int64_t shape[TN_MAX_DIMS], strides[TN_MAX_DIMS];
+  int64_t shape[TN_MAX_DIMS], strides[TN_MAX_DIMS], perm[TN_MAX_DIMS];
   bool seen[TN_MAX_DIMS] = {false};
   for (int32_t i = 0; i < ndim; i++) {
     int64_t d = tn_wrap_dim(dims[i], ndim);
     if (d < 0) return NULL;
     if (seen[d]) return tn__error(TN_ERROR_RUNTIME, "permute(): duplicate dims are not allowed.");
     seen[d] = true;
+    perm[i] = d;
     shape[i] = t->shape[d];
     strides[i] = t->strides[d];
   }
-  return tn__ag_view(t, tn__new_view(t, ndim, shape, strides, t->offset), "PermuteBackward0");
+  return tn__ag_permute(t, tn__new_view(t, ndim, shape, strides, t->offset), ndim, perm, "PermuteBackward0");
 }
 
 /* ----- adding and removing dims ----- */
