@@ -238,12 +238,13 @@ int64_t tn__shape_numel(int32_t ndim, const int64_t *shape) {
   int64_t n = 1;
   for (int32_t d = 0; d < ndim; d++) {
     if (shape[d] < 0) return -1;
-    if (shape[d] != 0 && n > INT64_MAX / shape[d]) {
+    int64_t m;
+    if (__builtin_mul_overflow(n, shape[d], &m)) { /* (no division: this runs for every new tensor) */
       for (int32_t k = d + 1; k < ndim; k++)
         if (shape[k] == 0) return 0;
       return -1;
     }
-    n *= shape[d];
+    n = m;
   }
   return n;
 }
