@@ -94,6 +94,28 @@ unsigned blocks_for(int64_t n) {
 #define GRID_LOOP(i, n) \
   for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < (n); i += (int64_t)blockDim.x * gridDim.x)
 
+// Contiguous operands: per step a thread takes UNROLL elements a block-width apart (each access
+// coalesced across the warp), loading all of them before it computes and stores any: UNROLL loads
+// in flight per thread where the one-element loop had one. An element is read and written by the
+// same thread, so an in-place op (out == a) stays correct. Launch with flat_blocks(n).
+#define UNROLL 4
+
+bool host_flat(const tn_cuda_geom &g, int nops) {
+  for (int k = 0; k < nops; k++) {
+    int64_t acc = 1;
+    for (int d = g.ndim - 1; d >= 0; d--) {
+      if (g.shape[d] != 1 && g.strides[k][d] != acc) return false;
+      acc *= g.shape[d];
+    }
+  }
+  return true;
+}
+
+// Blocks for n elements: one element a thread, or UNROLL for a loop over contiguous operands.
+unsigned launch_blocks(const tn_cuda_geom &g, int nops) {
+  return host_flat(g, nops) ? blocks_for((g.numel + UNROLL - 1) / UNROLL) : blocks_for(g.numel);
+}
+
 // ---- cast / fill ----
 
 template <typename O, typename I>
@@ -156,33 +178,40 @@ __device__ __forceinline__ bool apply_compare(int op, M a, M b) {
   }
 }
 
+// The result of an op in the compute type, stored as T: float16/bfloat16 round from float directly
+// (one rounding), not through double; the other types through double, as before.
+template <typename T, typename M> __device__ __forceinline__ T store_as(M v) { return from_double<T>((double)v); }
+template <> __device__ __forceinline__ __half store_as<__half, float>(float v) { return __float2half_rn(v); }
+template <> __device__ __forceinline__ __nv_bfloat16 store_as<__nv_bfloat16, float>(float v) { return __float2bfloat16_rn(v); }
+
 template <typename T>
 __global__ void binary_kernel(int op, T *out, const T *a, const T *b, double alpha, tn_cuda_geom g) {
   typedef typename Math<T>::type M;
   const bool flat = contiguous_op(g, 0) && contiguous_op(g, 1) && contiguous_op(g, 2);
   M al = (M)alpha;
-  GRID_LOOP(i, g.numel) {
-    int64_t o = flat ? i : offset_of(g, 0, i), ia = flat ? i : offset_of(g, 1, i), ib = flat ? i : offset_of(g, 2, i);
-    out[o] = from_double<T>((double)apply_binary<M>(op, up<T>(a[ia]), up<T>(b[ib]), al));
+  if (flat) {
+    const int64_t n = g.numel, width = (int64_t)blockDim.x;
+    for (int64_t base = (int64_t)blockIdx.x * width * UNROLL + threadIdx.x; base < n; base += width * gridDim.x * UNROLL) {
+      M va[UNROLL], vb[UNROLL];
+#pragma unroll
+      for (int k = 0; k < UNROLL; k++) {
+        int64_t i = base + k * width;
+        if (i < n) {
+          va[k] = up<T>(a[i]);
+          vb[k] = up<T>(b[i]);
+        }
+      }
+#pragma unroll
+      for (int k = 0; k < UNROLL; k++) {
+        int64_t i = base + k * width;
+        if (i < n) out[i] = store_as<T, M>(apply_binary<M>(op, va[k], vb[k], al));
+      }
+    }
+    return;
   }
-}
-
-// float16/bfloat16 store from float directly (one rounding), not through double.
-template <>
-__global__ void binary_kernel<__half>(int op, __half *out, const __half *a, const __half *b, double alpha, tn_cuda_geom g) {
-  const bool flat = contiguous_op(g, 0) && contiguous_op(g, 1) && contiguous_op(g, 2);
   GRID_LOOP(i, g.numel) {
-    int64_t o = flat ? i : offset_of(g, 0, i), ia = flat ? i : offset_of(g, 1, i), ib = flat ? i : offset_of(g, 2, i);
-    out[o] = __float2half_rn(apply_binary<float>(op, __half2float(a[ia]), __half2float(b[ib]), (float)alpha));
-  }
-}
-template <>
-__global__ void binary_kernel<__nv_bfloat16>(int op, __nv_bfloat16 *out, const __nv_bfloat16 *a, const __nv_bfloat16 *b,
-                                             double alpha, tn_cuda_geom g) {
-  const bool flat = contiguous_op(g, 0) && contiguous_op(g, 1) && contiguous_op(g, 2);
-  GRID_LOOP(i, g.numel) {
-    int64_t o = flat ? i : offset_of(g, 0, i), ia = flat ? i : offset_of(g, 1, i), ib = flat ? i : offset_of(g, 2, i);
-    out[o] = __float2bfloat16_rn(apply_binary<float>(op, __bfloat162float(a[ia]), __bfloat162float(b[ib]), (float)alpha));
+    int64_t o = offset_of(g, 0, i), ia = offset_of(g, 1, i), ib = offset_of(g, 2, i);
+    out[o] = store_as<T, M>(apply_binary<M>(op, up<T>(a[ia]), up<T>(b[ib]), al));
   }
 }
 
@@ -227,8 +256,25 @@ template <typename T>
 __global__ void unary_kernel(int op, T *out, const T *in, tn_cuda_geom g) {
   typedef typename Math<T>::type M;
   const bool flat = contiguous_op(g, 0) && contiguous_op(g, 1);
+  if (flat) {
+    const int64_t n = g.numel, width = (int64_t)blockDim.x;
+    for (int64_t base = (int64_t)blockIdx.x * width * UNROLL + threadIdx.x; base < n; base += width * gridDim.x * UNROLL) {
+      M v[UNROLL];
+#pragma unroll
+      for (int k = 0; k < UNROLL; k++) {
+        int64_t i = base + k * width;
+        if (i < n) v[k] = up<T>(in[i]);
+      }
+#pragma unroll
+      for (int k = 0; k < UNROLL; k++) {
+        int64_t i = base + k * width;
+        if (i < n) out[i] = from_double<T>((double)apply_unary<M>(op, v[k]));
+      }
+    }
+    return;
+  }
   GRID_LOOP(i, g.numel) {
-    int64_t o = flat ? i : offset_of(g, 0, i), ii = flat ? i : offset_of(g, 1, i);
+    int64_t o = offset_of(g, 0, i), ii = offset_of(g, 1, i);
     M r = apply_unary<M>(op, up<T>(in[ii]));
     out[o] = from_double<T>((double)r);
   }
@@ -259,8 +305,20 @@ template <typename O, typename I, typename A>
 __global__ void reduce_rows_kernel(int kind, O *out, const I *in, int64_t rows, int64_t cols, double scale) {
   __shared__ A part[256];
   for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
-    A acc = Reduce<A>::identity(kind);
-    for (int64_t c = threadIdx.x; c < cols; c += blockDim.x) acc = combine<A>(kind, acc, (A)up<I>(in[r * cols + c]));
+    // Four independent accumulators: four coalesced loads in flight per thread.
+    const I *row = in + r * cols;
+    const int64_t step = blockDim.x;
+    A acc = Reduce<A>::identity(kind), acc1 = acc, acc2 = acc, acc3 = acc;
+    int64_t c = threadIdx.x;
+    for (; c + 3 * step < cols; c += 4 * step) {
+      A x0 = (A)up<I>(row[c]), x1 = (A)up<I>(row[c + step]), x2 = (A)up<I>(row[c + 2 * step]), x3 = (A)up<I>(row[c + 3 * step]);
+      acc = combine<A>(kind, acc, x0);
+      acc1 = combine<A>(kind, acc1, x1);
+      acc2 = combine<A>(kind, acc2, x2);
+      acc3 = combine<A>(kind, acc3, x3);
+    }
+    for (; c < cols; c += step) acc = combine<A>(kind, acc, (A)up<I>(row[c]));
+    acc = combine<A>(kind, combine<A>(kind, acc, acc1), combine<A>(kind, acc2, acc3));
     part[threadIdx.x] = acc;
     __syncthreads();
     for (int s = blockDim.x / 2; s > 0; s >>= 1) {
@@ -455,7 +513,7 @@ int m_binary(int op, int dtype_out, void *out, int dtype, const void *a, const v
   if (dtype_out != dtype) return bad_dtype("binary output", dtype_out);
   switch (dtype) {
 #define X(code, T) \
-  case code: binary_kernel<T><<<blocks_for(g->numel), 256>>>(op, (T *)out, (const T *)a, (const T *)b, alpha, *g); break;
+  case code: binary_kernel<T><<<launch_blocks(*g, 3), 256>>>(op, (T *)out, (const T *)a, (const T *)b, alpha, *g); break;
     TN_CUDA_DTYPES(X)
 #undef X
   default: return bad_dtype("binary", dtype);
@@ -466,12 +524,12 @@ int m_binary(int op, int dtype_out, void *out, int dtype, const void *a, const v
 int m_unary(int op, int dtype, void *out, const void *in, const tn_cuda_geom *g) {
   if (g->numel == 0) return 0;
   switch (dtype) {
-  case TN_DTYPE_FLOAT16: unary_kernel<__half><<<blocks_for(g->numel), 256>>>(op, (__half *)out, (const __half *)in, *g); break;
+  case TN_DTYPE_FLOAT16: unary_kernel<__half><<<launch_blocks(*g, 2), 256>>>(op, (__half *)out, (const __half *)in, *g); break;
   case TN_DTYPE_BFLOAT16:
-    unary_kernel<__nv_bfloat16><<<blocks_for(g->numel), 256>>>(op, (__nv_bfloat16 *)out, (const __nv_bfloat16 *)in, *g);
+    unary_kernel<__nv_bfloat16><<<launch_blocks(*g, 2), 256>>>(op, (__nv_bfloat16 *)out, (const __nv_bfloat16 *)in, *g);
     break;
-  case TN_DTYPE_FLOAT32: unary_kernel<float><<<blocks_for(g->numel), 256>>>(op, (float *)out, (const float *)in, *g); break;
-  case TN_DTYPE_FLOAT64: unary_kernel<double><<<blocks_for(g->numel), 256>>>(op, (double *)out, (const double *)in, *g); break;
+  case TN_DTYPE_FLOAT32: unary_kernel<float><<<launch_blocks(*g, 2), 256>>>(op, (float *)out, (const float *)in, *g); break;
+  case TN_DTYPE_FLOAT64: unary_kernel<double><<<launch_blocks(*g, 2), 256>>>(op, (double *)out, (const double *)in, *g); break;
   default: return bad_dtype("unary", dtype);
   }
   return check("unary");
