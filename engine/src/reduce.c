@@ -214,38 +214,6 @@ static void ti_build(ti_t *it, const ti_spec *s, char *const *data) {
 /* The 2-D inner loop: strides holds nops strides for dim 0, then nops for dim 1 (bytes). */
 typedef void (*ti_loop2d)(void *ctx, char **data, const int64_t *strides, int64_t size0, int64_t size1);
 
-/* serial_for_each over the whole range: one call per index of the dims above the first two. */
-static void ti_run(const ti_t *it, ti_loop2d fn, void *ctx) {
-  int32_t n = it->nops;
-  int64_t strides[2 * TI_MAX_OPS] = {0};
-  char *ptrs[TI_MAX_OPS];
-  for (int32_t k = 0; k < n; k++) {
-    strides[k] = it->ndim > 0 ? it->st[k][0] : 0;
-    strides[n + k] = it->ndim > 1 ? it->st[k][1] : 0;
-    ptrs[k] = it->data[k];
-  }
-  int64_t size0 = it->ndim > 0 ? it->shape[0] : 1, size1 = it->ndim > 1 ? it->shape[1] : 1;
-  for (int32_t d = 0; d < it->ndim; d++)
-    if (it->shape[d] == 0) return;
-  if (it->ndim <= 2) {
-    fn(ctx, ptrs, strides, size0, size1);
-    return;
-  }
-  int64_t counter[TN_MAX_DIMS] = {0};
-  for (;;) {
-    fn(ctx, ptrs, strides, size0, size1);
-    int32_t d = 2;
-    for (; d < it->ndim; d++) {
-      counter[d]++;
-      for (int32_t k = 0; k < n; k++) ptrs[k] += it->st[k][d];
-      if (counter[d] < it->shape[d]) break;
-      for (int32_t k = 0; k < n; k++) ptrs[k] -= it->st[k][d] * it->shape[d];
-      counter[d] = 0;
-    }
-    if (d == it->ndim) return;
-  }
-}
-
 /* serial_for_each over the linear range [begin, end) of the iteration space (dim 0 innermost), in
  * DimCounter's 2-D steps: a range that starts or ends inside a row gets the partial rows PyTorch's
  * loop gets, then whole blocks of rows. */
@@ -263,8 +231,8 @@ static void ti_run_range(const ti_t *it, ti_loop2d fn, void *ctx, int64_t begin,
     fn(ctx, ptrs, strides, end - begin, 1);
     return;
   }
-  int64_t values[TN_MAX_DIMS], rest = begin;
-  for (int32_t d = 0; d < it->ndim; d++) {
+  int64_t values[TN_MAX_DIMS] = {0}, rest = begin;
+  for (int32_t d = 0; rest > 0 && d < it->ndim; d++) {
     values[d] = rest % it->shape[d];
     rest /= it->shape[d];
   }
@@ -298,6 +266,13 @@ static void ti_run_range(const ti_t *it, ti_loop2d fn, void *ctx, int64_t begin,
       values[d] = v;
     }
   }
+}
+
+/* serial_for_each over the whole range: one call per index of the dims above the first two. */
+static void ti_run(const ti_t *it, ti_loop2d fn, void *ctx) {
+  int64_t numel = 1;
+  for (int32_t d = 0; d < it->ndim; d++) numel *= it->shape[d];
+  ti_run_range(it, fn, ctx, 0, numel);
 }
 
 /* A reduction iterator over (out, in) as make_reduction builds it. out is the freshly allocated
