@@ -139,12 +139,35 @@ bool tn_retains_grad(const tn_tensor *t) { return t && t->autograd && t->autogra
 
 /* ----- nodes ----- */
 
+/* Nodes, and edge arrays of up to POOLED_EDGES, come from the engine's per-thread block lists: a
+ * training step makes and drops a dozen of each. */
+#define POOLED_EDGES 2
+
+size_t tn__pool_block_size(int kind) {
+  return kind == TN__POOL_NODE ? sizeof(tn_node) : POOLED_EDGES * sizeof(tn__edge);
+}
+
+static tn__edge *edges_new(int32_t nnext) {
+  if (nnext > POOLED_EDGES) return calloc((size_t)nnext, sizeof(tn__edge));
+  tn__edge *e = tn__pool_get(TN__POOL_EDGES);
+  if (e) memset(e, 0, (size_t)nnext * sizeof *e);
+  return e;
+}
+
+static void edges_free(tn__edge *e, int32_t nnext) {
+  if (nnext > POOLED_EDGES)
+    free(e);
+  else
+    tn__pool_put(TN__POOL_EDGES, e);
+}
+
 tn_node *tn__node_new(tn__node_kind kind, const char *name, int32_t nnext) {
-  tn_node *n = calloc(1, sizeof *n);
+  tn_node *n = tn__pool_get(TN__POOL_NODE);
   if (!n) return tn__error_alloc(sizeof *n);
-  n->next = nnext ? calloc((size_t)nnext, sizeof *n->next) : NULL;
+  memset(n, 0, sizeof *n);
+  n->next = nnext ? edges_new(nnext) : NULL;
   if (nnext && !n->next) {
-    free(n);
+    tn__pool_put(TN__POOL_NODE, n);
     return tn__error_alloc((size_t)nnext * sizeof *n->next);
   }
   n->refcount = 1;
@@ -201,12 +224,12 @@ void tn__node_release(tn_node *n) {
     if (x->fn) tn__node_release(x->fn);
     free(x->sizes);
     free(x->spec);
-    free(x->next);
+    if (x->next) edges_free(x->next, x->nnext);
     if (x->nidx) {
       for (int32_t i = 0; i < x->nidx; i++) tn_release(x->idx[i].tensor);
       free(x->idx);
     }
-    free(x);
+    tn__pool_put(TN__POOL_NODE, x);
   }
   if (stack != stack_small) free(stack);
 }

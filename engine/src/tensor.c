@@ -26,7 +26,7 @@
 #define TN_POOL_MAX 512 /* blocks kept per list and thread */
 #endif
 
-enum { POOL_HEADER, POOL_SMALL, POOL_COUNT };
+enum { POOL_HEADER = TN__POOL_HEADER, POOL_SMALL = TN__POOL_SMALL, POOL_COUNT = TN__POOL_COUNT };
 
 typedef struct pool_cache {
   void *head[POOL_COUNT];
@@ -69,9 +69,11 @@ static void *pool_get(int k) {
     c->registered = true;
   }
   if (k == POOL_HEADER) return malloc(TN_HEADER_SIZE);
+  if (k != POOL_SMALL) return malloc(tn__pool_block_size(k));
   void *block = NULL;
   return posix_memalign(&block, TN_ALIGNMENT, TN_SMALL_BLOCK) == 0 ? block : NULL;
 }
+
 
 static void pool_put(int k, void *b) {
   pool_cache *c = &cache;
@@ -82,6 +84,11 @@ static void pool_put(int k, void *b) {
   memcpy(b, &c->head[k], sizeof(void *));
   c->head[k] = b;
   c->count[k]++;
+}
+
+void *tn__pool_get(int kind) { return pool_get(kind); }
+void tn__pool_put(int kind, void *block) {
+  if (block) pool_put(kind, block);
 }
 
 /* A storage embedded in a small tensor's block says so by pointing free_ctx at itself (free_fn
