@@ -395,6 +395,9 @@ tn_tensor *tn_add_alpha(const tn_tensor *a, const tn_tensor *b, tn_scalar alpha)
 tn_tensor *tn_sub_alpha(const tn_tensor *a, const tn_tensor *b, tn_scalar alpha);
 tn_tensor *tn_add_alpha_(tn_tensor *a, const tn_tensor *b, tn_scalar alpha);
 tn_tensor *tn_sub_alpha_(tn_tensor *a, const tn_tensor *b, tn_scalar alpha);
+/* torch.rsub(self, other, alpha=alpha): other - alpha * self, what `2 - t` computes (RsubBackward1
+ * for a wrapped number `other`, RsubBackward0 for a tensor). */
+tn_tensor *tn_rsub(const tn_tensor *self, const tn_tensor *other, tn_scalar alpha);
 tn_tensor *tn_unary(tn_unary_op op, const tn_tensor *a);
 tn_tensor *tn_unary_(tn_unary_op op, tn_tensor *a);
 tn_tensor *tn_clamp(const tn_tensor *a, const tn_scalar *min, const tn_scalar *max); /* NULL: none */

@@ -834,6 +834,17 @@ int tn__node_apply(tn_node *n, tn_tensor *g, tn_tensor **out) {
   case TN__K_GATHER:
     if (!(out[0] = pos_scatter(g, n->aux, e0->ndim, e0->shape, "ScatterAddBackward0"))) goto fail;
     break;
+  case TN__K_RSUB: /* self: -grad * alpha; other: grad */
+    if (NEED(0)) {
+      TRY(t1, tn_unary(TN_UNARY_NEG, g));
+      if (!scalar_is_one(n->s0)) {
+        TRY(t2, wraps(n->s0));
+        TRY(t1, tn_mul(t1, t2));
+      }
+      out[0] = tn_retain(t1);
+    }
+    if (n->nnext > 1 && NEED(1)) out[1] = tn_retain(g);
+    break;
   case TN__K_PERMUTE: { /* the inverse permutation: input dim perm[i] is output dim i */
     int64_t inv[TN_MAX_DIMS];
     for (int32_t i = 0; i < n->ndims; i++) inv[n->dims[i]] = i;

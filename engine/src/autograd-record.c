@@ -54,6 +54,17 @@ static tn_tensor *finish_or_rebase(tn_node *n, tn_tensor *r, tn_tensor *self) {
   return tn__ag_finish(n, r);
 }
 
+tn_tensor *tn__ag_rsub(const tn_tensor *self, const tn_tensor *other, tn_scalar alpha) {
+  bool was = off_begin();
+  tn_tensor *r = tn_sub_alpha(other, self, alpha);
+  off_end(was);
+  if (!r) return NULL;
+  bool scalar = other->wrapped_number; /* a Python number: PyTorch's Scalar overload, one edge */
+  tn_node *n = node2(TN__K_RSUB, scalar ? "RsubBackward1" : "RsubBackward0", self, scalar ? NULL : other);
+  if (n) n->s0 = alpha;
+  return finish_or_rebase(n, r, NULL);
+}
+
 tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const tn_scalar *alpha, tn_tensor *self) {
   if (self && tn__ag_check_inplace(self) < 0) return NULL;
   const char *name = binary_name(op, b);

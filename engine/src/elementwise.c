@@ -587,6 +587,12 @@ tn_tensor *tn_sub_alpha_(tn_tensor *a, const tn_tensor *b, tn_scalar alpha) {
   return add_sub_alpha(true, a, b, alpha, a);
 }
 
+tn_tensor *tn_rsub(const tn_tensor *self, const tn_tensor *other, tn_scalar alpha) {
+  if (!self || !other) return check_args("rsub", self, "input", 1, other, "other", 2), NULL;
+  if (tn__ag_wants(self, other, NULL)) return tn__ag_rsub(self, other, alpha);
+  return tn_sub_alpha(other, self, alpha);
+}
+
 tn_tensor *tn_add(const tn_tensor *a, const tn_tensor *b) { return tn_binary(TN_BINARY_ADD, a, b); }
 tn_tensor *tn_sub(const tn_tensor *a, const tn_tensor *b) { return tn_binary(TN_BINARY_SUB, a, b); }
 tn_tensor *tn_mul(const tn_tensor *a, const tn_tensor *b) { return tn_binary(TN_BINARY_MUL, a, b); }

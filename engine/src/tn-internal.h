@@ -250,6 +250,7 @@ tn_tensor *tn__ag_view(const tn_tensor *in, tn_tensor *out, const char *name);
 tn_tensor *tn__ag_permute(const tn_tensor *in, tn_tensor *out, int32_t ndim, const int64_t *perm, const char *name);
 /* Entry hooks: compute the op with grad mode off, then record its node. self: in-place target. */
 tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const tn_scalar *alpha, tn_tensor *self);
+tn_tensor *tn__ag_rsub(const tn_tensor *self, const tn_tensor *other, tn_scalar alpha);
 tn_tensor *tn__ag_unary(int op, const tn_tensor *a, tn_tensor *self);
 tn_tensor *tn__ag_clamp(const tn_tensor *a, const tn_scalar *min, const tn_scalar *max, tn_tensor *self);
 tn_tensor *tn__ag_where(const tn_tensor *cond, const tn_tensor *a, const tn_tensor *b);

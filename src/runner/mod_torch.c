@@ -722,7 +722,23 @@ static Value binop(VM *vm, tn_binary_op op, Value a, Value b, bool reflected) {
 BINOP(add, TN_BINARY_ADD, false)
 BINOP(radd, TN_BINARY_ADD, true)
 BINOP(sub, TN_BINARY_SUB, false)
-BINOP(rsub, TN_BINARY_SUB, true)
+/* number - tensor: PyTorch's __rsub__ is torch.rsub(self, other) (RsubBackward1) */
+static Value d_rsub(VM *vm, Value *a, int n, Kw *kw) {
+  (void)kw;
+  if (n != 2) return rt_raise(vm, EX_TypeError, "expected 1 argument");
+  tn_tensor *oa, *ob;
+  tn_tensor *x = operand(vm, a[0], &oa), *y = operand(vm, a[1], &ob);
+  if (!x || !y) {
+    if (oa) tn_release(oa);
+    if (ob) tn_release(ob);
+    v_incref(vm->notimpl);
+    return vm->notimpl;
+  }
+  tn_tensor *r = tn_rsub(x, y, tn_scalar_int(1));
+  if (oa) tn_release(oa);
+  if (ob) tn_release(ob);
+  return wrap(vm, r);
+}
 BINOP(mul, TN_BINARY_MUL, false)
 BINOP(rmul, TN_BINARY_MUL, true)
 BINOP(truediv, TN_BINARY_DIV, false)

@@ -928,9 +928,9 @@ static Value t_set_grad_enabled(VM *vm, Value *args, int n, Kw *kw) {
 
 /* ----- arithmetic with alpha / rounding_mode, max(a, b), conversions, in-place unary ----- */
 
-/* add/sub(input, other, *, alpha=1), also in place */
-static Value addsub(VM *vm, Value *args, int n, Kw *kw, bool sub, bool inplace) {
-  const char *fname = sub ? (inplace ? "sub_" : "sub") : (inplace ? "add_" : "add");
+/* add/sub(input, other, *, alpha=1), also in place; rsub(input, other, *, alpha=1): other - alpha * input */
+static Value addsub_r(VM *vm, Value *args, int n, Kw *kw, bool sub, bool inplace, bool reverse) {
+  const char *fname = reverse ? "rsub" : sub ? (inplace ? "sub_" : "sub") : (inplace ? "add_" : "add");
   SELF(fname);
   tn_tensor *oo;
   Value ov = arg(args, n, kw, 1, "other"), av = arg(args, n, kw, 2, "alpha");
@@ -941,10 +941,16 @@ static Value addsub(VM *vm, Value *args, int n, Kw *kw, bool sub, bool inplace) 
     if (!is_number(av)) { if (oo) tn_release(oo); return rt_raise(vm, EX_TypeError, "%s(): argument 'alpha' must be Number, not %s", fname, rt_type_name(vm, av)); }
     alpha = to_scalar(av);
   }
-  tn_tensor *r = inplace ? (sub ? tn_sub_alpha_ : tn_add_alpha_)(self, o, alpha) : (sub ? tn_sub_alpha : tn_add_alpha)(self, o, alpha);
+  tn_tensor *r = reverse   ? tn_rsub(self, o, alpha)
+                 : inplace ? (sub ? tn_sub_alpha_ : tn_add_alpha_)(self, o, alpha)
+                           : (sub ? tn_sub_alpha : tn_add_alpha)(self, o, alpha);
   if (oo) tn_release(oo);
   return inplace ? self_ret(vm, args, r) : W(r);
 }
+static Value addsub(VM *vm, Value *args, int n, Kw *kw, bool sub, bool inplace) {
+  return addsub_r(vm, args, n, kw, sub, inplace, false);
+}
+static Value t_rsub(VM *vm, Value *a, int n, Kw *kw) { return addsub_r(vm, a, n, kw, true, false, true); }
 static Value m_add2(VM *vm, Value *a, int n, Kw *kw) { return addsub(vm, a, n, kw, false, false); }
 static Value m_sub2(VM *vm, Value *a, int n, Kw *kw) { return addsub(vm, a, n, kw, true, false); }
 static Value m_add2_(VM *vm, Value *a, int n, Kw *kw) { return addsub(vm, a, n, kw, false, true); }
@@ -1555,7 +1561,7 @@ int torch_more_init(VM *vm, Module *m, bool first) {
     {"promote_types", t_promote_types}, {"result_type", t_result_type}, {"initial_seed", t_initial_seed},
     {"seed", t_seed}, {"set_printoptions", t_set_printoptions}, {"finfo", t_finfo}, {"iinfo", t_iinfo},
     {"no_grad", t_no_grad}, {"enable_grad", t_enable_grad}, {"is_grad_enabled", t_is_grad_enabled},
-    {"set_grad_enabled", t_set_grad_enabled}, {"add", m_add2}, {"sub", m_sub2}, {"mul", m_mul}, {"div", m_div2},
+    {"set_grad_enabled", t_set_grad_enabled}, {"add", m_add2}, {"sub", m_sub2}, {"rsub", t_rsub}, {"mul", m_mul}, {"div", m_div2},
     {"select", m_select}, {"as_strided", m_as_strided}, {"permute", t_permute}, {"t", t_t}, {"swapaxes", m_swapaxes},
     {"swapdims", m_swapaxes}, {"detach", t_detach}, {"broadcast_shapes", t_broadcast_shapes},
     {"max", t_max2}, {"min", t_min2}, {"can_cast", t_can_cast}, {"var_mean", t_var_mean}, {"std_mean", t_std_mean},
