@@ -1456,6 +1456,26 @@ static Value t_make_parameter(VM *vm, Value *args, int n, Kw *kw) {
   return v;
 }
 
+/* nn.Parameter(data=None, requires_grad=True) as a class (isinstance(p, nn.Parameter) works): args[0]
+ * is the class. */
+static Value param_ctor(VM *vm, Value *args, int n, Kw *kw) {
+  Value data = arg(args, n, kw, 1, "data"), rg = arg(args, n, kw, 2, "requires_grad");
+  tn_tensor *empty = NULL;
+  if (data.tag == V_NULL || data.tag == V_NONE) {
+    int64_t zero = 0;
+    empty = tn_empty(1, &zero, TN_OPTS(TN_DTYPE_UNDEFINED));
+    if (!empty) return rt_raise_tn(vm);
+    data = W(empty);
+    if (IS_ERR(data)) return data;
+  } else {
+    v_incref(data);
+  }
+  Value pass[2] = {data, rg.tag == V_NULL ? v_bool(true) : rg};
+  Value r = t_make_parameter(vm, pass, 2, NULL);
+  v_decref(vm, data);
+  return r;
+}
+
 static Value m_is_parameter(VM *vm, Value *args, int n, Kw *kw) {
   (void)kw;
   tn_tensor *t = n > 0 ? torch_as_tensor(vm, args[0]) : NULL;
@@ -1504,7 +1524,10 @@ int torch_more_init(VM *vm, Module *m, bool first) {
     };
     for (size_t i = 0; i < sizeof tm / sizeof tm[0]; i++) def_method(vm, vm->t_tensor, tm[i].name, tm[i].fn);
     param_cls = class_new(vm, "Parameter", vm->t_tensor, true);
-    if (param_cls) param_cls->module = "torch.nn.parameter";
+    if (param_cls) {
+      param_cls->module = "torch.nn.parameter";
+      param_cls->ctor = param_ctor;
+    }
     finfo_cls = mk_class(vm, "finfo");
     iinfo_cls = mk_class(vm, "iinfo");
     nograd_cls = mk_class(vm, "no_grad");
@@ -1578,7 +1601,8 @@ int torch_more_init(VM *vm, Module *m, bool first) {
   def_func(vm, la->dict, "norm", t_linalg_norm);
   def_func(vm, la->dict, "vector_norm", t_vector_norm);
   def_func(vm, la->dict, "matrix_norm", t_matrix_norm);
-  int r = dict_set_str(vm, m->dict, str_intern_cstr(vm, "linalg"), v_obj(la));
+  int r = param_cls ? dict_set_str(vm, m->dict, str_intern_cstr(vm, "_Parameter"), v_obj(param_cls)) : 0;
+  if (r == 0) r = dict_set_str(vm, m->dict, str_intern_cstr(vm, "linalg"), v_obj(la));
   /* cached as imported, so that `import torch.linalg` finds it without a registry entry */
   if (r == 0 && dict_get_str(vm->modules, str_intern_cstr(vm, "torch.linalg")).tag == V_NULL) r = dict_set_str(vm, vm->modules, str_intern_cstr(vm, "torch.linalg"), v_obj(la));
   OBJ_DECREF(vm, la);
