@@ -158,6 +158,7 @@ typedef struct tn_tensor {
   struct tn_tensor *view_base;  /* the tensor this is a view of (owned), NULL if not a view */
   bool wrapped_number;          /* a Python scalar wrapped as a 0-dim tensor (type promotion) */
   bool requires_grad;           /* leaves only; non-leaves know through autograd */
+  bool in_small_block;          /* engine-private: the header shares its block with a storage */
   tn_autograd_meta *autograd;   /* grad, grad_fn, ...; NULL until autodiff needs it */
 } tn_tensor;
 
@@ -263,6 +264,10 @@ tn_tensor *tn_as_strided(const tn_tensor *t, int32_t ndim, const int64_t *shape,
 tn_tensor *tn_contiguous(const tn_tensor *t); /* t itself (retained) when already contiguous */
 tn_tensor *tn_clone(const tn_tensor *t);      /* a copy that keeps t's layout when t is dense */
 tn_tensor *tn_detach(const tn_tensor *t);     /* shares storage, leaves the graph */
+/* t.data = src: t takes src's storage, shape, strides, offset and dtype and keeps its own autograd
+ * state (requires_grad, grad, history); -1 with PyTorch's error when t requires grad and src is
+ * not floating point. */
+int tn_set_data(tn_tensor *t, const tn_tensor *src);
 tn_tensor *tn_select(const tn_tensor *t, int64_t dim, int64_t index);
 tn_tensor *tn_narrow(const tn_tensor *t, int64_t dim, int64_t start, int64_t length);
 tn_tensor *tn_diagonal(const tn_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);

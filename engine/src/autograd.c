@@ -540,6 +540,33 @@ tn_tensor *tn__ag_permute(const tn_tensor *in, tn_tensor *out, int32_t ndim, con
   return tn__ag_finish(n, out);
 }
 
+/* t.data = src (see tn.h) */
+int tn_set_data(tn_tensor *t, const tn_tensor *src) {
+  if (!t || !src) return tn__errorf(TN_ERROR_TYPE, "Variable data has to be a tensor, but got NoneType");
+  if (tn_requires_grad(t) && !tn_dtype_is_floating(src->dtype))
+    return tn__errorf(TN_ERROR_RUNTIME, "data set to a tensor that requires gradients must be floating point or complex dtype");
+  if (t == src) return 0;
+  /* a leaf's AccumulateGrad was made for the old type or device: PyTorch drops it then */
+  if (t->autograd && t->autograd->accumulator && (t->dtype != src->dtype || t->device.type != src->device.type))
+    t->autograd->accumulator = NULL; /* the node keeps the leaf alive only while a graph holds it */
+  tn_storage *s = tn__storage_retain(src->storage);
+  /* a small tensor's header shares its block with its first storage: that reference stays with
+   * the header until it goes (tn_release) */
+  if (!(t->in_small_block && (char *)t->storage == (char *)t + tn__header_size())) tn__storage_release(t->storage);
+  t->storage = s;
+  t->ndim = src->ndim;
+  memcpy(t->shape, src->shape, sizeof t->shape);
+  memcpy(t->strides, src->strides, sizeof t->strides);
+  t->offset = src->offset;
+  t->numel = src->numel;
+  t->dtype = src->dtype;
+  t->device = src->device;
+  /* no longer a view of anything: its data is src's */
+  tn_release(t->view_base);
+  t->view_base = NULL;
+  return 0;
+}
+
 /* ----- in-place: rebasing history ----- */
 
 static int check_inplace(const tn_tensor *self) {

@@ -191,6 +191,7 @@ static tn_tensor header_over(const tn_tensor *t, int32_t ndim, const int64_t *sh
                              int64_t offset) {
   tn_tensor h = *t;
   h.view_base = NULL;
+  h.in_small_block = false; /* a header on the stack, never released */
   h.refcount = 1;
   h.ndim = ndim;
   if (ndim) {

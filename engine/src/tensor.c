@@ -288,6 +288,7 @@ static tn_tensor *header_new(void) {
 }
 
 tn_tensor *tn__header_new(void) { return header_new(); }
+size_t tn__header_size(void) { return TN_HEADER_SIZE; }
 
 tn_tensor *tn__new(int32_t ndim, const int64_t *shape, tn_dtype dtype) {
   if (TN_UNLIKELY(tn__check_shape(ndim, shape) < 0)) return NULL;
@@ -305,6 +306,7 @@ tn_tensor *tn__new(int32_t ndim, const int64_t *shape, tn_dtype dtype) {
     if (!block) return tn__error_alloc(nbytes);
     t = (tn_tensor *)block;
     header_init(t);
+    t->in_small_block = true;
     tn_storage *s = (tn_storage *)(block + TN_HEADER_SIZE);
     *s = (tn_storage){.refcount = 1, .device = TN_DEVICE_CPU_VALUE, .data = (char *)s + TN_STORAGE_HEADER,
                       .nbytes = nbytes, .free_ctx = s};
@@ -358,10 +360,12 @@ void tn_release(tn_tensor *t) {
   if (t->autograd && tn__autograd_meta_free) tn__autograd_meta_free(t->autograd);
   tn_tensor *base = t->view_base;
   tn_storage *s = t->storage;
-  if (s && storage_embedded(s) && (char *)s - TN_HEADER_SIZE == (char *)t) {
-    /* the header lives in its storage's block: the block goes when the storage does (views may
-     * still hold it) */
-    tn__storage_release(s);
+  if (t->in_small_block) {
+    /* the header lives in its own storage's block: the block goes when that storage does (views
+     * may still hold it). After t.data = other, t holds other's storage too. */
+    tn_storage *own = (tn_storage *)((char *)t + TN_HEADER_SIZE);
+    if (s != own) tn__storage_release(s);
+    tn__storage_release(own);
   } else {
     tn__storage_release(s);
     pool_put(POOL_HEADER, t);

@@ -196,6 +196,7 @@ void tn__pool_put(int kind, void *block);
 size_t tn__pool_block_size(int kind); /* for the autograd kinds (autograd.c) */
 /* A tensor header from the engine's pool (refcount 1, CPU, everything else zero). */
 tn_tensor *tn__header_new(void);
+size_t tn__header_size(void); /* the header's share of a small tensor's block */
 
 /* ----- element-wise kernels (elementwise-kernels.c; elementwise.c drives them) ----- */
 

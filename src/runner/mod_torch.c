@@ -1246,7 +1246,7 @@ static Value m_zero_(VM *vm, Value *args, int n, Kw *kw) {
   return args[0];
 }
 
-/* t.grad = g / None and t.requires_grad = flag */
+/* t.grad = g / None, t.data = d and t.requires_grad = flag */
 static int tensor_setattr(VM *vm, Value self_v, Str *name, Value v) {
   tn_tensor *t = as_tensor(vm, self_v);
   if (!t) return 0;
@@ -1254,6 +1254,12 @@ static int tensor_setattr(VM *vm, Value self_v, Str *name, Value v) {
     tn_tensor *g = v.tag == V_NONE ? NULL : as_tensor(vm, v);
     if (v.tag != V_NONE && !g) { rt_raise(vm, EX_TypeError, "assigned grad expected to be a Tensor or None but got grad of type %s", rt_type_name(vm, v)); return -1; }
     if (tn_set_grad(t, g) < 0) { rt_raise_tn(vm); return -1; }
+    return 1;
+  }
+  if (strcmp(name->s, "data") == 0) {
+    tn_tensor *src = as_tensor(vm, v);
+    if (!src) { rt_raise(vm, EX_TypeError, "Variable data has to be a tensor, but got %s", rt_type_name(vm, v)); return -1; }
+    if (tn_set_data(t, src) < 0) { rt_raise_tn(vm); return -1; }
     return 1;
   }
   if (strcmp(name->s, "requires_grad") == 0) {
