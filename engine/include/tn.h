@@ -457,6 +457,12 @@ tn_tensor *tn_bmm(const tn_tensor *a, const tn_tensor *b);
 tn_tensor *tn_outer(const tn_tensor *a, const tn_tensor *b);
 tn_tensor *tn_einsum(const char *equation, int32_t n, tn_tensor *const *operands);
 tn_tensor *tn_linalg_solve(const tn_tensor *a, const tn_tensor *b);
+/* torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L'): the eigenvalues of each symmetric matrix
+ * over A's last two dims (the named triangle read), ascending (LAPACK syevd, as PyTorch);
+ * LinalgEighBackward0 when A requires grad. torch.linalg.eigh: the eigenvalues and the eigenvectors
+ * (column j for eigenvalue j); no autodiff through it (-1 with an error when A requires grad). */
+tn_tensor *tn_linalg_eigvalsh(const tn_tensor *A, bool upper);
+int tn_linalg_eigh(const tn_tensor *A, bool upper, tn_tensor **values, tn_tensor **vectors);
 /* torch.linalg.norm: ord given as a number (has_ord) or as "fro"/"nuc" (ord_str), else None. */
 tn_tensor *tn_linalg_norm(const tn_tensor *t, bool has_ord, double ord, const char *ord_str,
                           int32_t ndims, const int64_t *dims, bool keepdim);

@@ -1005,6 +1005,7 @@ int tn__node_apply(tn_node *n, tn_tensor *g, tn_tensor **out) {
   case TN__K_NLL:
   case TN__K_SOLVE:
   case TN__K_SVDVALS:
+  case TN__K_EIGVALSH:
     if (tn__nn_backward(n, g, sv, out) < 0) goto fail;
     break;
   default:

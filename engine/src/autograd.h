@@ -54,6 +54,7 @@ typedef enum tn__node_kind {
   TN__K_NLL,
   TN__K_SOLVE,   /* linalg.solve: A and the result saved; i0: B was a (batch of) vector(s) */
   TN__K_SVDVALS, /* svdvals: aux U, aux2 Vh (reduced), constants */
+  TN__K_EIGVALSH, /* linalg.eigvalsh: aux the eigenvectors V; the gradient V diag(gL) Vᵀ */
   TN__K_COUNT
 } tn__node_kind;
 

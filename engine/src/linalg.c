@@ -26,6 +26,11 @@ extern void dgesdd_(const char *jobz, const blasint *m, const blasint *n, double
                     double *u, const blasint *ldu, double *vt, const blasint *ldvt, double *work,
                     const blasint *lwork, blasint *iwork, blasint *info);
 
+extern void ssyevd_(const char *jobz, const char *uplo, const blasint *n, float *a, const blasint *lda, float *w,
+                    float *work, const blasint *lwork, blasint *iwork, const blasint *liwork, blasint *info);
+extern void dsyevd_(const char *jobz, const char *uplo, const blasint *n, double *a, const blasint *lda, double *w,
+                    double *work, const blasint *lwork, blasint *iwork, const blasint *liwork, blasint *info);
+
 /* c10's ScalarType names, as PyTorch's messages print them. */
 
 
@@ -1181,6 +1186,103 @@ done:
   if (rc < 0) {
     tn_release(*U), tn_release(*S), tn_release(*Vh);
     *U = *S = *Vh = NULL;
+  }
+  return rc;
+}
+
+/* ----- symmetric eigenvalues: torch.linalg.eigh / eigvalsh ----- */
+
+/* PyTorch's apply_lapack_eigh: each matrix copied column-major, LAPACK syevd in the matrix's own
+ * precision with the workspace its query asks for, uplo 'L' (or 'U') naming the triangle read.
+ * Eigenvalues ascending; with vectors, column j of each matrix of *vectors belongs to eigenvalue j. */
+int tn__linalg_eigh(const tn_tensor *A, bool upper, bool want_vectors, tn_tensor **values, tn_tensor **vectors);
+int tn__linalg_eigh(const tn_tensor *A, bool upper, bool want_vectors, tn_tensor **values, tn_tensor **vectors) {
+  *values = NULL;
+  if (vectors) *vectors = NULL;
+  if (A->ndim < 2) return tn__errorf(TN_ERROR_RUNTIME, "linalg.eigh: The input tensor A must have at least 2 dimensions.");
+  int32_t nd = A->ndim;
+  int64_t n = A->shape[nd - 1];
+  if (A->shape[nd - 2] != n)
+    return tn__errorf(TN_ERROR_RUNTIME, "linalg.eigh: A must be batches of square matrices, but they are %lld by %lld matrices",
+                      (long long)A->shape[nd - 2], (long long)n);
+  if (A->dtype != TN_DTYPE_FLOAT32 && A->dtype != TN_DTYPE_FLOAT64) {
+    tn__errorf(TN_ERROR_RUNTIME, "\"linalg_eigh_cpu\" not implemented for '%s'", tn__scalar_type_name(A->dtype));
+    return -1;
+  }
+  if (!fits_blas(n) || !fits_blas(n * n)) return tn__errorf(TN_ERROR_RUNTIME, "linalg.eigh: matrix too large");
+  bool f32 = A->dtype == TN_DTYPE_FLOAT32;
+  size_t es = f32 ? 4 : 8;
+  *values = tn__new(nd - 1, A->shape, A->dtype);
+  tn_tensor *c = tn_contiguous(A);
+  if (want_vectors && vectors) *vectors = tn__new(nd, A->shape, A->dtype);
+  char *a = NULL, *work = NULL;
+  blasint *iwork = NULL;
+  int rc = -1;
+  if (!*values || !c || (want_vectors && vectors && !*vectors)) goto done;
+  int64_t nb = n ? (*values)->numel / n : 0;
+  if (nb == 0 || n == 0) {
+    rc = 0;
+    goto done;
+  }
+  char jobz = want_vectors ? 'V' : 'N', uplo = upper ? 'U' : 'L';
+  blasint bn = (blasint)n, lwork = -1, liwork = -1, iwq = 0, info = 0;
+  double dq = 0;
+  float fq = 0;
+  a = malloc((size_t)(n * n) * es);
+  if (!a) {
+    tn__error_alloc((size_t)(n * n) * es);
+    goto done;
+  }
+  /* the workspace query, then max(1, what it asked) */
+  if (f32)
+    ssyevd_(&jobz, &uplo, &bn, (float *)a, &bn, (float *)tn__data(*values), &fq, &lwork, &iwq, &liwork, &info);
+  else
+    dsyevd_(&jobz, &uplo, &bn, (double *)a, &bn, (double *)tn__data(*values), &dq, &lwork, &iwq, &liwork, &info);
+  lwork = (blasint)(f32 ? fq : dq);
+  if (lwork < 1) lwork = 1;
+  liwork = iwq < 1 ? 1 : iwq;
+  work = malloc((size_t)lwork * es);
+  iwork = malloc((size_t)liwork * sizeof *iwork);
+  if (!work || !iwork) {
+    tn__error_alloc((size_t)lwork * es);
+    goto done;
+  }
+  for (int64_t b = 0; b < nb; b++) {
+    const char *src = tn__data(c) + (size_t)(b * n * n) * es;
+    for (int64_t i = 0; i < n; i++)
+      for (int64_t j = 0; j < n; j++) memcpy(a + (size_t)(j * n + i) * es, src + (size_t)(i * n + j) * es, es);
+    char *w = tn__data(*values) + (size_t)(b * n) * es;
+    info = 0;
+    if (f32)
+      ssyevd_(&jobz, &uplo, &bn, (float *)a, &bn, (float *)w, (float *)work, &lwork, iwork, &liwork, &info);
+    else
+      dsyevd_(&jobz, &uplo, &bn, (double *)a, &bn, (double *)w, (double *)work, &lwork, iwork, &liwork, &info);
+    if (info > 0) {
+      char batch[64] = "";
+      if (nd > 2) snprintf(batch, sizeof batch, "(Batch element %lld): ", (long long)b);
+      tn__errorf(TN_ERROR_RUNTIME,
+                 "linalg.eigh: %sThe algorithm failed to converge because the input matrix is ill-conditioned or has "
+                 "too many repeated eigenvalues (error code: %d).",
+                 batch, (int)info);
+      goto done;
+    }
+    if (want_vectors && vectors) {
+      char *dst = tn__data(*vectors) + (size_t)(b * n * n) * es;
+      for (int64_t i = 0; i < n; i++)
+        for (int64_t j = 0; j < n; j++) memcpy(dst + (size_t)(i * n + j) * es, a + (size_t)(j * n + i) * es, es);
+    }
+  }
+  rc = 0;
+done:
+  free(a), free(work), free(iwork);
+  tn_release(c);
+  if (rc < 0) {
+    tn_release(*values);
+    *values = NULL;
+    if (vectors) {
+      tn_release(*vectors);
+      *vectors = NULL;
+    }
   }
   return rc;
 }

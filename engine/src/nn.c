@@ -576,6 +576,38 @@ tn_tensor *tn__ag_solve(const tn_tensor *A, const tn_tensor *B) {
 }
 
 int tn__svd_uv(const tn_tensor *t, tn_tensor **U, tn_tensor **S, tn_tensor **Vh);
+int tn__linalg_eigh(const tn_tensor *A, bool upper, bool want_vectors, tn_tensor **values, tn_tensor **vectors);
+
+tn_tensor *tn_linalg_eigvalsh(const tn_tensor *A, bool upper) {
+  if (!A) return tn__error(TN_ERROR_TYPE, "linalg_eigvalsh(): argument 'input' (position 1) must be Tensor, not NoneType");
+  /* with A requiring grad PyTorch computes the eigenvectors too (for the backward): so do we, since
+   * LAPACK's eigenvalues with and without them may differ in the last bits */
+  bool w = tn__ag_wants(A, NULL, NULL);
+  tn_tensor *L = NULL, *V = NULL;
+  bool was = off_begin();
+  int rc = tn__linalg_eigh(A, upper, w, &L, w ? &V : NULL);
+  off_end(was);
+  if (rc < 0) return NULL;
+  if (!w) return L;
+  tn_node *n = tn__node_new(TN__K_EIGVALSH, "LinalgEighBackward0", 1);
+  if (!n) {
+    tn_release(L), tn_release(V);
+    return NULL;
+  }
+  tn__node_set_next(n, 0, A);
+  n->aux = V;
+  return tn__ag_finish(n, L);
+}
+
+int tn_linalg_eigh(const tn_tensor *A, bool upper, tn_tensor **values, tn_tensor **vectors) {
+  *values = *vectors = NULL;
+  if (!A) return tn__errorf(TN_ERROR_TYPE, "linalg_eigh(): argument 'input' (position 1) must be Tensor, not NoneType");
+  if (tn__ag_wants(A, NULL, NULL))
+    return tn__errorf(TN_ERROR_NOT_IMPLEMENTED,
+                      "linalg.eigh: autodiff through the eigenvectors is not supported here (torch.linalg.eigvalsh "
+                      "differentiates the eigenvalues)");
+  return tn__linalg_eigh(A, upper, true, values, vectors);
+}
 
 /* svdvals over the last two dims, recorded as PyTorch's LinalgSvdBackward0 (U and Vh kept as
  * constants: the gradient U diag(gS) Vh). */
@@ -846,6 +878,14 @@ int tn__nn_backward(tn_node *n, tn_tensor *g, tn_tensor **sv, tn_tensor **out) {
         out[1] = tn_retain(gB);
       }
     }
+    break;
+  }
+  case TN__K_EIGVALSH: {
+    /* matmul(V * gL.unsqueeze(-2), V.mH()), as linalg_eig_backward for a Hermitian A */
+    TRY(t1, tn_unsqueeze(g, -2));
+    TRY(t1, tn_mul(n->aux, t1));
+    TRY(t2, tn_transpose(n->aux, -2, -1));
+    if (!(out[0] = tn_matmul(t1, t2))) goto fail;
     break;
   }
   case TN__K_SVDVALS: {

@@ -1122,10 +1122,18 @@ static Value m_detach_(VM *vm, Value *args, int n, Kw *kw) {
   return self_ret(vm, args, tn_requires_grad_(self, false));
 }
 
-/* ----- torch.return_types.max / min: (values, indices) named tuples ----- */
+/* ----- torch.return_types.max / min / linalg_eigh: two-tensor named tuples ----- */
 
 typedef struct RetPair { tn_tensor *values, *indices; } RetPair;
-static Class *ret_cls[2];
+enum { RET_MAX, RET_MIN, RET_EIGH, RET_N };
+static Class *ret_cls[RET_N];
+static const char *const ret_names[RET_N][3] = {
+  {"max", "values", "indices"}, {"min", "values", "indices"}, {"linalg_eigh", "eigenvalues", "eigenvectors"}};
+static int ret_kind(Value v) {
+  for (int k = 0; k < RET_N; k++)
+    if (v.tag == V_OBJ && v.u.o->cls == ret_cls[k]) return k;
+  return -1;
+}
 
 static void retpair_free(void *p) {
   RetPair *r = p;
@@ -1134,7 +1142,7 @@ static void retpair_free(void *p) {
   free(r);
 }
 static RetPair *retpair_of(Value v) {
-  return v.tag == V_OBJ && v.u.o->kind == O_NATIVE && (v.u.o->cls == ret_cls[0] || v.u.o->cls == ret_cls[1]) ? ((Native *)v.u.o)->ptr : NULL;
+  return v.tag == V_OBJ && v.u.o->kind == O_NATIVE && ret_kind(v) >= 0 ? ((Native *)v.u.o)->ptr : NULL;
 }
 
 /* steals the tuple (values, indices) that max(dim)/min(dim) built */
@@ -1161,7 +1169,8 @@ static Value rp_repr(VM *vm, Value *args, int n, Kw *kw) {
   if (!a || !b) { free(a); return rt_raise_tn(vm); }
   Buf buf;
   memset(&buf, 0, sizeof buf);
-  buf_printf(&buf, "torch.return_types.%s(\nvalues=%s,\nindices=%s)", args[0].u.o->cls == ret_cls[0] ? "max" : "min", a, b);
+  const char *const *nm = ret_names[ret_kind(args[0])];
+  buf_printf(&buf, "torch.return_types.%s(\n%s=%s,\n%s=%s)", nm[0], nm[1], a, nm[2], b);
   free(a);
   free(b);
   Str *s = buf_to_str(vm, &buf);
@@ -1189,9 +1198,48 @@ static Value rp_iter(VM *vm, Value *args, int n, Kw *kw) {
 static Value rp_getattr(VM *vm, Value self, Str *name) {
   RetPair *r = retpair_of(self);
   if (!r) return VNULL;
-  if (strcmp(name->s, "values") == 0) return W(tn_retain(r->values));
-  if (strcmp(name->s, "indices") == 0) return W(tn_retain(r->indices));
+  const char *const *nm = ret_names[ret_kind(self)];
+  if (strcmp(name->s, nm[1]) == 0) return W(tn_retain(r->values));
+  if (strcmp(name->s, nm[2]) == 0) return W(tn_retain(r->indices));
   return VNULL;
+}
+
+/* torch.linalg.eigvalsh(A, UPLO='L') and torch.linalg.eigh(A, UPLO='L') */
+static int uplo_arg(VM *vm, Value v, bool *upper) {
+  *upper = false;
+  if (v.tag == V_NULL) return 0;
+  const char *s = v.tag == V_OBJ && v.u.o->kind == O_STR ? ((Str *)v.u.o)->s : NULL;
+  if (s && (strcmp(s, "L") == 0 || strcmp(s, "U") == 0)) {
+    *upper = s[0] == 'U';
+    return 0;
+  }
+  if (!s) {
+    rt_raise(vm, EX_TypeError, "linalg_eigh(): argument 'UPLO' must be str, not %s", rt_type_name(vm, v));
+    return -1;
+  }
+  rt_raise(vm, EX_RuntimeError, "Expected UPLO argument to be 'L' or 'U', but got %s", s);
+  return -1;
+}
+static Value t_eigvalsh(VM *vm, Value *args, int n, Kw *kw) {
+  tn_tensor *a = tensor_arg(vm, arg(args, n, kw, 0, "A"), "linalg_eigvalsh", "A", 1);
+  bool upper;
+  if (!a || uplo_arg(vm, arg(args, n, kw, 1, "UPLO"), &upper) < 0) return VERR;
+  return W(tn_linalg_eigvalsh(a, upper));
+}
+static Value t_eigh(VM *vm, Value *args, int n, Kw *kw) {
+  tn_tensor *a = tensor_arg(vm, arg(args, n, kw, 0, "A"), "linalg_eigh", "A", 1);
+  bool upper;
+  if (!a || uplo_arg(vm, arg(args, n, kw, 1, "UPLO"), &upper) < 0) return VERR;
+  tn_tensor *L, *Q;
+  if (tn_linalg_eigh(a, upper, &L, &Q) < 0) return rt_raise_tn(vm);
+  RetPair *r = malloc(sizeof *r);
+  if (!r) {
+    tn_release(L), tn_release(Q);
+    return rt_raise(vm, EX_MemoryError, "%s", "");
+  }
+  r->values = L;
+  r->indices = Q;
+  return native_new(vm, ret_cls[RET_EIGH], r, retpair_free);
 }
 
 /* ----- grad_fn nodes and torch.autograd ----- */
@@ -1539,8 +1587,8 @@ int torch_more_init(VM *vm, Module *m, bool first) {
     def_method(vm, finfo_cls, "__str__", info_repr);
     def_method(vm, iinfo_cls, "__repr__", info_repr);
     def_method(vm, iinfo_cls, "__str__", info_repr);
-    for (int i = 0; i < 2; i++) {
-      ret_cls[i] = class_new(vm, i ? "min" : "max", vm->cls[CLS_object], true);
+    for (int i = 0; i < RET_N; i++) {
+      ret_cls[i] = class_new(vm, ret_names[i][0], vm->cls[CLS_object], true);
       if (!ret_cls[i]) { rt_raise(vm, EX_MemoryError, "%s", ""); return -1; }
       ret_cls[i]->module = "torch.return_types";
       ret_cls[i]->getattr_hook = rp_getattr;
@@ -1598,6 +1646,8 @@ int torch_more_init(VM *vm, Module *m, bool first) {
   Module *la = module_new(vm, "torch.linalg");
   if (!la) { rt_raise(vm, EX_MemoryError, "%s", ""); return -1; }
   def_func(vm, la->dict, "solve", t_solve);
+  def_func(vm, la->dict, "eigvalsh", t_eigvalsh);
+  def_func(vm, la->dict, "eigh", t_eigh);
   def_func(vm, la->dict, "norm", t_linalg_norm);
   def_func(vm, la->dict, "vector_norm", t_vector_norm);
   def_func(vm, la->dict, "matrix_norm", t_matrix_norm);

@@ -1,0 +1,20 @@
+# Eigenvalues of symmetric matrices (the Hessian check): eigvalsh, eigh, their errors and the gradient.
+import torch
+A = torch.tensor([[2.0, 1.0], [1.0, 3.0]], requires_grad=True)
+L = torch.linalg.eigvalsh(A)
+print(L, L.grad_fn.name())
+L.sum().backward(); print(A.grad)
+print(torch.linalg.eigh(torch.tensor([[2.0, 1.0], [1.0, 3.0]])))
+for bad in (torch.zeros(2, 3), torch.zeros(3), torch.zeros(2, 2, dtype=torch.long)):
+    try: torch.linalg.eigvalsh(bad)
+    except Exception as e: print(type(e).__name__, e)
+try: torch.linalg.eigvalsh(torch.eye(2), UPLO="X")
+except Exception as e: print(type(e).__name__, e)
+print(torch.linalg.eigvalsh(torch.tensor([[1.0, 5.0], [2.0, 1.0]]), UPLO="U"))
+print(torch.linalg.eigvalsh(torch.tensor([[1.0, 5.0], [2.0, 1.0]])))
+H = torch.tensor([[[4.0, 1.0, 0.5], [1.0, 3.0, 0.2], [0.5, 0.2, 2.0]], [[1.0, 0.0, 0.0], [0.0, -2.0, 0.0], [0.0, 0.0, 0.5]]], dtype=torch.float64)
+print(torch.linalg.eigvalsh(H))
+L, Q = torch.linalg.eigh(H[0])
+print((Q @ (L[:, None] * Q.T) - H[0]).abs().max() < 1e-12)
+r = torch.linalg.eigh(H)
+print(r.eigenvalues.shape, r.eigenvectors.shape, len(r))
