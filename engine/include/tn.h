@@ -271,6 +271,11 @@ int tn_set_data(tn_tensor *t, const tn_tensor *src);
 tn_tensor *tn_select(const tn_tensor *t, int64_t dim, int64_t index);
 tn_tensor *tn_narrow(const tn_tensor *t, int64_t dim, int64_t start, int64_t length);
 tn_tensor *tn_diagonal(const tn_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);
+/* torch.diag_embed(t, offset, dim1, dim2): t's last dim laid on a diagonal of a new pair of dims
+ * (zeros elsewhere), DiagEmbedBackward0. torch.diag(t, diagonal): a 1-D t as the diagonal of a
+ * square matrix, or a copy of a 2-D t's diagonal; DiagBackward0. */
+tn_tensor *tn_diag_embed(const tn_tensor *t, int64_t offset, int64_t dim1, int64_t dim2);
+tn_tensor *tn_diag(const tn_tensor *t, int64_t diagonal);
 /* Python slice semantics on one dim: has_* false means the bound was None. */
 tn_tensor *tn_slice(const tn_tensor *t, int64_t dim, bool has_start, int64_t start, bool has_stop,
                     int64_t stop, int64_t step);

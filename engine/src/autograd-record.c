@@ -713,6 +713,27 @@ static tn_tensor *g_f(const tn_tensor *t, void *c) {
   return tn_masked_select(t, r->index);
 }
 
+tn_tensor *tn__ag_picked(const tn_tensor *t, const char *name, tn__pick_fn f, void *ctx) {
+  return picked(t, name, f, ctx);
+}
+
+tn_tensor *tn__ag_placed(const tn_tensor *t, tn_tensor *out, tn_tensor *pos, const char *name) {
+  if (!out || !pos) {
+    tn_release(out);
+    tn_release(pos);
+    return NULL;
+  }
+  tn_node *n = tn__node_new(TN__K_SCATTER, name, 1);
+  if (!n) {
+    tn_release(out);
+    tn_release(pos);
+    return NULL;
+  }
+  tn__node_set_next(n, 0, t);
+  n->aux = pos;
+  return tn__ag_finish(n, out);
+}
+
 tn_tensor *tn__ag_gather_op(int which, const tn_tensor *t, int64_t dim, const tn_tensor *index) {
   g_ctx c = {which, dim, index};
   static const char *const names[] = {"IndexSelectBackward0", "GatherBackward0", "MaskedSelectBackward0"};

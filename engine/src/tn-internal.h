@@ -252,6 +252,12 @@ tn_tensor *tn__ag_permute(const tn_tensor *in, tn_tensor *out, int32_t ndim, con
 /* Entry hooks: compute the op with grad mode off, then record its node. self: in-place target. */
 tn_tensor *tn__ag_binary(int op, const tn_tensor *a, const tn_tensor *b, const tn_scalar *alpha, tn_tensor *self);
 tn_tensor *tn__ag_rsub(const tn_tensor *self, const tn_tensor *other, tn_scalar alpha);
+/* out (consumed) holds t's elements at the flat positions pos (int64, t's shape; consumed): a node
+ * `name` whose backward gathers the gradient back from those positions. */
+tn_tensor *tn__ag_placed(const tn_tensor *t, tn_tensor *out, tn_tensor *pos, const char *name);
+/* out = a copy of some of t's elements (f(t)), a node `name` gathering them (its backward scatters). */
+typedef tn_tensor *(*tn__pick_fn)(const tn_tensor *t, void *ctx);
+tn_tensor *tn__ag_picked(const tn_tensor *t, const char *name, tn__pick_fn f, void *ctx);
 tn_tensor *tn__ag_unary(int op, const tn_tensor *a, tn_tensor *self);
 tn_tensor *tn__ag_clamp(const tn_tensor *a, const tn_scalar *min, const tn_scalar *max, tn_tensor *self);
 tn_tensor *tn__ag_where(const tn_tensor *cond, const tn_tensor *a, const tn_tensor *b);

@@ -511,6 +511,99 @@ tn_tensor *tn_unflatten(const tn_tensor *t, int64_t dim, int32_t nsizes, const i
 
 /* ----- diagonal ----- */
 
+/* diag_embed's output shape: t's dims but the last, with two dims of size n + |offset| at dim1 and
+ * dim2 (wrapped for ndim + 1 dims). */
+static int embed_shape(const tn_tensor *t, int64_t offset, int64_t *dim1, int64_t *dim2, int64_t *shape) {
+  int32_t nd = t->ndim + 1;
+  int64_t d1 = tn_wrap_dim(*dim1, nd);
+  if (d1 < 0) return -1;
+  int64_t d2 = tn_wrap_dim(*dim2, nd);
+  if (d2 < 0) return -1;
+  if (d1 == d2)
+    return tn__errorf(TN_ERROR_RUNTIME, "diagonal dimensions cannot be identical %lld, %lld", (long long)*dim1,
+                      (long long)*dim2);
+  int64_t last = t->ndim ? t->shape[t->ndim - 1] : 1, n = last + (offset < 0 ? -offset : offset);
+  for (int32_t i = 0, k = 0; i < nd; i++) shape[i] = (i == d1 || i == d2) ? n : t->shape[k++];
+  *dim1 = d1;
+  *dim2 = d2;
+  return 0;
+}
+
+/* zeros of `shape` with t (its last dim along the diagonal) written on the (offset, dim1, dim2)
+ * diagonal; positions: the flat index in the result of each element of t, for the backward. */
+static tn_tensor *embed(const tn_tensor *t, int64_t offset, int64_t dim1, int64_t dim2, const int64_t *shape,
+                        tn_tensor **positions) {
+  int32_t nd = t->ndim + 1;
+  tn_tensor *out = tn_zeros(nd, shape, TN_OPTS(t->dtype)), *diag = out ? tn_diagonal(out, offset, dim1, dim2) : NULL;
+  if (diag) {
+    tn_tensor *src = t->ndim ? tn_retain((tn_tensor *)t) : tn_view(t, 1, (int64_t[]){1});
+    if (!src || tn__copy_raw(diag, src) < 0) {
+      tn_release(src);
+      tn_release(diag);
+      tn_release(out);
+      return NULL;
+    }
+    tn_release(src);
+  }
+  tn_release(diag);
+  if (out && positions) {
+    tn_tensor *ar = tn_arange(tn_scalar_int(0), tn_scalar_int(out->numel), tn_scalar_int(1), TN_OPTS(TN_DTYPE_INT64));
+    tn_tensor *arv = ar ? tn_view(ar, nd, shape) : NULL;
+    tn_tensor *pd = arv ? tn_diagonal(arv, offset, dim1, dim2) : NULL;
+    tn_tensor *pc = pd ? tn_contiguous(pd) : NULL;
+    *positions = pc ? tn_view(pc, t->ndim, t->shape) : NULL;
+    tn_release(pc), tn_release(pd), tn_release(arv), tn_release(ar);
+    if (!*positions) {
+      tn_release(out);
+      return NULL;
+    }
+  }
+  return out;
+}
+
+static tn_tensor *diag_embed_named(const tn_tensor *t, int64_t offset, int64_t dim1, int64_t dim2, const char *name) {
+  int64_t shape[TN_MAX_DIMS + 1];
+  if (check_ndim((int64_t)t->ndim + 1) < 0 || embed_shape(t, offset, &dim1, &dim2, shape) < 0) return NULL;
+  bool w = tn__ag_wants(t, NULL, NULL) && tn_dtype_is_floating(t->dtype);
+  tn_tensor *pos = NULL;
+  bool prev = tn_set_grad_enabled(false);
+  tn_tensor *out = embed(t, offset, dim1, dim2, shape, w ? &pos : NULL);
+  tn_set_grad_enabled(prev);
+  if (!out || !w) return out;
+  return tn__ag_placed(t, out, pos, name);
+}
+
+tn_tensor *tn_diag_embed(const tn_tensor *t, int64_t offset, int64_t dim1, int64_t dim2) {
+  if (!t) return tn__error(TN_ERROR_TYPE, "diag_embed(): argument 'input' (position 1) must be Tensor, not NoneType");
+  return diag_embed_named(t, offset, dim1, dim2, "DiagEmbedBackward0");
+}
+
+typedef struct {
+  int64_t k;
+} diag_ctx;
+static tn_tensor *diag_pick(const tn_tensor *t, void *c) {
+  tn_tensor *d = tn_diagonal(t, ((diag_ctx *)c)->k, 0, 1);
+  tn_tensor *r = d ? tn_contiguous(d) : NULL;
+  if (r == d) { /* contiguous returned d itself: a copy is wanted */
+    tn_release(r);
+    r = tn_clone(d);
+  }
+  tn_release(d);
+  return r;
+}
+
+tn_tensor *tn_diag(const tn_tensor *t, int64_t diagonal) {
+  if (!t) return tn__error(TN_ERROR_TYPE, "diag(): argument 'input' (position 1) must be Tensor, not NoneType");
+  if (t->ndim == 1) return diag_embed_named(t, diagonal, 0, 1, "DiagBackward0");
+  if (t->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "matrix or a vector expected");
+  diag_ctx c = {diagonal};
+  if (tn__ag_wants(t, NULL, NULL) && tn_dtype_is_floating(t->dtype)) return tn__ag_picked(t, "DiagBackward0", diag_pick, &c);
+  bool prev = tn_set_grad_enabled(false);
+  tn_tensor *r = diag_pick(t, &c);
+  tn_set_grad_enabled(prev);
+  return r;
+}
+
 tn_tensor *tn_diagonal(const tn_tensor *t, int64_t offset, int64_t dim1_, int64_t dim2_) {
   int64_t dim1 = tn_wrap_dim(dim1_, t->ndim);
   if (dim1 < 0) return NULL;

@@ -407,6 +407,24 @@ static Value m_diagonal(VM *vm, Value *args, int n, Kw *kw) {
   return W(tn_diagonal(self, off, d1, d2));
 }
 
+/* diag(input, diagonal=0) and diag_embed(input, offset=0, dim1=-2, dim2=-1) */
+static Value m_diag(VM *vm, Value *args, int n, Kw *kw) {
+  SELF("diag");
+  int64_t k = 0;
+  Value v;
+  if ((v = arg(args, n, kw, 1, "diagonal")).tag != V_NULL && int_arg(vm, v, "diag", "diagonal", &k) < 0) return VERR;
+  return W(tn_diag(self, k));
+}
+static Value m_diag_embed(VM *vm, Value *args, int n, Kw *kw) {
+  SELF("diag_embed");
+  int64_t off = 0, d1 = -2, d2 = -1;
+  Value v;
+  if ((v = arg(args, n, kw, 1, "offset")).tag != V_NULL && int_arg(vm, v, "diag_embed", "offset", &off) < 0) return VERR;
+  if ((v = arg(args, n, kw, 2, "dim1")).tag != V_NULL && int_arg(vm, v, "diag_embed", "dim1", &d1) < 0) return VERR;
+  if ((v = arg(args, n, kw, 3, "dim2")).tag != V_NULL && int_arg(vm, v, "diag_embed", "dim2", &d2) < 0) return VERR;
+  return W(tn_diag_embed(self, off, d1, d2));
+}
+
 static Value m_narrow(VM *vm, Value *args, int n, Kw *kw) {
   SELF("narrow");
   int64_t d, s, l;
@@ -1546,7 +1564,8 @@ int torch_more_init(VM *vm, Module *m, bool first) {
       {"std", m_std}, {"cumsum", m_cumsum}, {"cumprod", m_cumprod}, {"prod", m_prod_all}, {"gather", m_gather},
       {"index_select", m_index_select}, {"masked_select", m_masked_select}, {"nonzero", m_nonzero}, {"where", m_where},
       {"masked_fill", m_masked_fill}, {"masked_fill_", m_masked_fill_}, {"split", m_split}, {"chunk", m_chunk},
-      {"diagonal", m_diagonal}, {"narrow", m_narrow}, {"expand", m_expand}, {"expand_as", m_expand_as2},
+      {"diagonal", m_diagonal}, {"diag", m_diag}, {"diag_embed", m_diag_embed}, {"narrow", m_narrow},
+      {"expand", m_expand}, {"expand_as", m_expand_as2},
       {"broadcast_to", m_broadcast_to}, {"repeat", m_repeat}, {"mv", m_mv}, {"bmm", m_bmm}, {"mm", m_mm},
       {"outer", m_outer}, {"dot", m_dot}, {"eq", m_eq}, {"ne", m_ne}, {"lt", m_lt}, {"le", m_le}, {"gt", m_gt}, {"ge", m_ge},
       {"maximum", m_maximum}, {"minimum", m_minimum}, {"logical_and", m_logical_and}, {"logical_or", m_logical_or},
@@ -1618,6 +1637,7 @@ int torch_more_init(VM *vm, Module *m, bool first) {
     {"std", m_std}, {"cumsum", m_cumsum}, {"cumprod", m_cumprod}, {"prod", m_prod_all}, {"gather", m_gather},
     {"index_select", m_index_select}, {"masked_select", m_masked_select}, {"nonzero", m_nonzero}, {"where", t_where},
     {"masked_fill", m_masked_fill}, {"split", m_split}, {"chunk", m_chunk}, {"diagonal", m_diagonal},
+    {"diag", m_diag}, {"diag_embed", m_diag_embed},
     {"narrow", m_narrow}, {"broadcast_to", m_broadcast_to}, {"mv", m_mv}, {"bmm", m_bmm}, {"mm", m_mm},
     {"outer", m_outer}, {"dot", m_dot}, {"einsum", t_einsum}, {"eq", m_eq}, {"ne", m_ne}, {"lt", m_lt}, {"le", m_le},
     {"gt", m_gt}, {"ge", m_ge}, {"maximum", m_maximum}, {"minimum", m_minimum}, {"logical_and", m_logical_and},
