@@ -1,7 +1,6 @@
 # Second-order conditions with autograd: the gradient and the Hessian of
 # Himmelblau's function, Newton's method to a stationary point, and the
 # verdict from the Hessian's eigenvalues.
-import math
 import torch
 
 
@@ -17,10 +16,8 @@ def grad_and_hessian(w):
     return g.detach(), torch.stack(rows)
 
 
-def eigenvalues(H):                # a symmetric 2x2 matrix, in closed form
-    a, b, d = H[0, 0].item(), H[0, 1].item(), H[1, 1].item()
-    m, r = (a + d) / 2, math.hypot((a - d) / 2, b)
-    return m - r, m + r
+def eigenvalues(H):                # H is symmetric: eigvalsh, in ascending order
+    return torch.linalg.eigvalsh(H).tolist()
 
 
 def verdict(g, lam):
@@ -39,9 +36,7 @@ for start in ([2.5, 2.5], [-0.5, -0.5], [0.0, 3.0], [1.0, 1.0]):
     w = torch.tensor(start, dtype=torch.float64)
     for step in range(30):                       # Newton: w <- w - H^-1 grad
         g, H = grad_and_hessian(w)
-        a, b, c, d = H[0, 0], H[0, 1], H[1, 0], H[1, 1]
-        det = a * d - b * c
-        w = w - torch.stack([d * g[0] - b * g[1], a * g[1] - c * g[0]]) / det
+        w = w - torch.linalg.solve(H, g)
     g, H = grad_and_hessian(w)
     lam = eigenvalues(H)
     print(f"from {start}: w = ({w[0].item():.4f}, {w[1].item():.4f})"
