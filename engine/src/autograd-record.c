@@ -630,6 +630,21 @@ tn_tensor *tn__ag_cat(bool stack, int32_t cnt, tn_tensor *const *tensors, int64_
  * to an arange of t's shape, make a gather node. */
 typedef tn_tensor *(*pick_fn)(const tn_tensor *t, void *ctx);
 
+/* out (consumed) as t's result through a node of kind GATHER or SCATTER over positions pos
+ * (consumed); NULL, everything released, when a piece is missing. */
+static tn_tensor *positions_node(tn__node_kind kind, const tn_tensor *t, tn_tensor *out, tn_tensor *pos,
+                                 const char *name) {
+  tn_node *n = out && pos ? tn__node_new(kind, name, 1) : NULL;
+  if (!n) {
+    tn_release(out);
+    tn_release(pos);
+    return NULL;
+  }
+  tn__node_set_next(n, 0, t);
+  n->aux = pos;
+  return tn__ag_finish(n, out);
+}
+
 static tn_tensor *picked(const tn_tensor *t, const char *name, pick_fn f, void *ctx) {
   bool was = off_begin();
   tn_tensor *r = f(t, ctx), *pos = NULL;
@@ -643,20 +658,7 @@ static tn_tensor *picked(const tn_tensor *t, const char *name, pick_fn f, void *
     tn_release(ar);
   }
   off_end(was);
-  if (!r || !pos) {
-    tn_release(r);
-    tn_release(pos);
-    return NULL;
-  }
-  tn_node *n = tn__node_new(TN__K_GATHER, name, 1);
-  if (!n) {
-    tn_release(r);
-    tn_release(pos);
-    return NULL;
-  }
-  tn__node_set_next(n, 0, t);
-  n->aux = pos;
-  return tn__ag_finish(n, r);
+  return positions_node(TN__K_GATHER, t, r, pos, name);
 }
 
 typedef struct rep_ctx {
@@ -718,20 +720,7 @@ tn_tensor *tn__ag_picked(const tn_tensor *t, const char *name, tn__pick_fn f, vo
 }
 
 tn_tensor *tn__ag_placed(const tn_tensor *t, tn_tensor *out, tn_tensor *pos, const char *name) {
-  if (!out || !pos) {
-    tn_release(out);
-    tn_release(pos);
-    return NULL;
-  }
-  tn_node *n = tn__node_new(TN__K_SCATTER, name, 1);
-  if (!n) {
-    tn_release(out);
-    tn_release(pos);
-    return NULL;
-  }
-  tn__node_set_next(n, 0, t);
-  n->aux = pos;
-  return tn__ag_finish(n, out);
+  return positions_node(TN__K_SCATTER, t, out, pos, name);
 }
 
 tn_tensor *tn__ag_gather_op(int which, const tn_tensor *t, int64_t dim, const tn_tensor *index) {
