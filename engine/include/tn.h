@@ -438,6 +438,8 @@ tn_tensor *tn_std(const tn_tensor *t, int32_t ndims, const int64_t *dims, int64_
 tn_tensor *tn_logsumexp(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim);
 /* torch.norm / linalg.vector_norm with order p (INFINITY and -INFINITY allowed). */
 tn_tensor *tn_norm(const tn_tensor *t, double p, int32_t ndims, const int64_t *dims, bool keepdim);
+/* torch.dist(self, other, p): the p-norm of self - other (broadcast), DistBackward0. */
+tn_tensor *tn_dist(const tn_tensor *self, const tn_tensor *other, double p);
 tn_tensor *tn_any(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim);
 tn_tensor *tn_all(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim);
 /* max()/min() of everything (a 0-dim tensor). */

@@ -834,6 +834,19 @@ int tn__node_apply(tn_node *n, tn_tensor *g, tn_tensor **out) {
   case TN__K_GATHER:
     if (!(out[0] = pos_scatter(g, n->aux, e0->ndim, e0->shape, "ScatterAddBackward0"))) goto fail;
     break;
+  case TN__K_DIST: { /* self: norm_backward(grad, self - other, p, result); other: its negation */
+    tn_tensor *nb = norm_backward(&P, n, g, sv[0], sv[1]);
+    if (!nb) goto fail;
+    if (NEED(1) && !(out[1] = tn_unary(TN_UNARY_NEG, nb))) {
+      tn_release(nb);
+      goto fail;
+    }
+    if (NEED(0))
+      out[0] = nb;
+    else
+      tn_release(nb);
+    break;
+  }
   case TN__K_RSUB: /* self: -grad * alpha; other: grad */
     if (NEED(0)) {
       TRY(t1, tn_unary(TN_UNARY_NEG, g));

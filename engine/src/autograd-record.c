@@ -54,6 +54,26 @@ static tn_tensor *finish_or_rebase(tn_node *n, tn_tensor *r, tn_tensor *self) {
   return tn__ag_finish(n, r);
 }
 
+tn_tensor *tn_dist(const tn_tensor *self, const tn_tensor *other, double p) {
+  if (!self || !other) return tn__error(TN_ERROR_TYPE, "dist(): argument 'other' (position 2) must be Tensor, not NoneType");
+  bool w = tn__ag_wants(self, other, NULL);
+  bool was = off_begin();
+  tn_tensor *d = tn_sub(self, other), *r = d ? tn_norm(d, p, 0, NULL, false) : NULL; /* at::norm(self - other, p) */
+  off_end(was);
+  if (!r || !w) {
+    tn_release(d);
+    return r;
+  }
+  tn_node *n = node2(TN__K_DIST, "DistBackward0", self, other);
+  if (n) {
+    n->p = p;
+    tn__node_save(n, d, false, "self - other");
+    tn__node_save(n, r, true, "result");
+  }
+  tn_release(d);
+  return finish_or_rebase(n, r, NULL);
+}
+
 tn_tensor *tn__ag_rsub(const tn_tensor *self, const tn_tensor *other, tn_scalar alpha) {
   bool was = off_begin();
   tn_tensor *r = tn_sub_alpha(other, self, alpha);

@@ -29,6 +29,7 @@ typedef enum tn__node_kind {
   TN__K_GATHER,     /* aux: int64 positions of each output element in the input */
   TN__K_PERMUTE,    /* transpose, t, permute: dims[0..ndims) the forward permutation */
   TN__K_RSUB,       /* other - alpha * self: edges (self[, other]), s0 alpha */
+  TN__K_DIST,       /* dist(self, other, p): self - other and the result saved, p */
   TN__K_SCATTER,    /* aux: positions; the output has the edge's shape (the inverse of GATHER) */
   TN__K_CAT,        /* sizes: each input's size along i0 */
   TN__K_STACK,      /* i0: dim */

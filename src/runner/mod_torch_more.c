@@ -407,6 +407,17 @@ static Value m_diagonal(VM *vm, Value *args, int n, Kw *kw) {
   return W(tn_diagonal(self, off, d1, d2));
 }
 
+/* dist(input, other, p=2) */
+static Value m_dist(VM *vm, Value *args, int n, Kw *kw) {
+  SELF("dist");
+  tn_tensor *o = tensor_arg(vm, arg(args, n, kw, 1, "other"), "dist", "other", 2);
+  if (!o) return VERR;
+  double p = 2;
+  Value pv = arg(args, n, kw, 2, "p");
+  if (pv.tag != V_NULL && double_arg(vm, pv, "dist", "p", &p) < 0) return VERR;
+  return W(tn_dist(self, o, p));
+}
+
 /* diag(input, diagonal=0) and diag_embed(input, offset=0, dim1=-2, dim2=-1) */
 static Value m_diag(VM *vm, Value *args, int n, Kw *kw) {
   SELF("diag");
@@ -1564,7 +1575,7 @@ int torch_more_init(VM *vm, Module *m, bool first) {
       {"std", m_std}, {"cumsum", m_cumsum}, {"cumprod", m_cumprod}, {"prod", m_prod_all}, {"gather", m_gather},
       {"index_select", m_index_select}, {"masked_select", m_masked_select}, {"nonzero", m_nonzero}, {"where", m_where},
       {"masked_fill", m_masked_fill}, {"masked_fill_", m_masked_fill_}, {"split", m_split}, {"chunk", m_chunk},
-      {"diagonal", m_diagonal}, {"diag", m_diag}, {"diag_embed", m_diag_embed}, {"narrow", m_narrow},
+      {"diagonal", m_diagonal}, {"diag", m_diag}, {"diag_embed", m_diag_embed}, {"dist", m_dist}, {"narrow", m_narrow},
       {"expand", m_expand}, {"expand_as", m_expand_as2},
       {"broadcast_to", m_broadcast_to}, {"repeat", m_repeat}, {"mv", m_mv}, {"bmm", m_bmm}, {"mm", m_mm},
       {"outer", m_outer}, {"dot", m_dot}, {"eq", m_eq}, {"ne", m_ne}, {"lt", m_lt}, {"le", m_le}, {"gt", m_gt}, {"ge", m_ge},
@@ -1637,7 +1648,7 @@ int torch_more_init(VM *vm, Module *m, bool first) {
     {"std", m_std}, {"cumsum", m_cumsum}, {"cumprod", m_cumprod}, {"prod", m_prod_all}, {"gather", m_gather},
     {"index_select", m_index_select}, {"masked_select", m_masked_select}, {"nonzero", m_nonzero}, {"where", t_where},
     {"masked_fill", m_masked_fill}, {"split", m_split}, {"chunk", m_chunk}, {"diagonal", m_diagonal},
-    {"diag", m_diag}, {"diag_embed", m_diag_embed},
+    {"diag", m_diag}, {"diag_embed", m_diag_embed}, {"dist", m_dist},
     {"narrow", m_narrow}, {"broadcast_to", m_broadcast_to}, {"mv", m_mv}, {"bmm", m_bmm}, {"mm", m_mm},
     {"outer", m_outer}, {"dot", m_dot}, {"einsum", t_einsum}, {"eq", m_eq}, {"ne", m_ne}, {"lt", m_lt}, {"le", m_le},
     {"gt", m_gt}, {"ge", m_ge}, {"maximum", m_maximum}, {"minimum", m_minimum}, {"logical_and", m_logical_and},
