@@ -36,7 +36,7 @@ static void meta_free(tn_autograd_meta *m) {
     if (m->grad_fn->retained == m->owner) m->grad_fn->retained = NULL;
     tn__node_release(m->grad_fn);
   }
-  free(m);
+  tn__pool_put(TN__POOL_META, m);
 }
 
 static const char *grad_fn_name(const tn_tensor *t) {
@@ -48,8 +48,9 @@ tn_autograd_meta *tn__ag_meta(tn_tensor *t) {
   if (!t->autograd) {
     tn__autograd_meta_free = meta_free;
     tn_grad_fn_name_hook = grad_fn_name;
-    t->autograd = calloc(1, sizeof *t->autograd);
+    t->autograd = tn__pool_get(TN__POOL_META); /* every recorded result gets one: pooled */
     if (!t->autograd) return tn__error_alloc(sizeof *t->autograd);
+    memset(t->autograd, 0, sizeof *t->autograd);
     t->autograd->owner = t;
   }
   return t->autograd;
@@ -144,7 +145,9 @@ bool tn_retains_grad(const tn_tensor *t) { return t && t->autograd && t->autogra
 #define POOLED_EDGES 2
 
 size_t tn__pool_block_size(int kind) {
-  return kind == TN__POOL_NODE ? sizeof(tn_node) : POOLED_EDGES * sizeof(tn__edge);
+  return kind == TN__POOL_NODE   ? sizeof(tn_node)
+         : kind == TN__POOL_META ? sizeof(tn_autograd_meta)
+                                 : POOLED_EDGES * sizeof(tn__edge);
 }
 
 static tn__edge *edges_new(int32_t nnext) {

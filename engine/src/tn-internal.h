@@ -190,7 +190,7 @@ void tn__parallel_tasks(int ntasks, tn__range_fn fn, void *ctx);
 #define TN__PARALLEL_MIN 65536
 /* Per-thread lists of freed blocks of a few fixed sizes (small tensors, autograd nodes and their
  * edges): a block from tn__pool_get (uninitialised) goes back with tn__pool_put, from any thread. */
-enum { TN__POOL_HEADER, TN__POOL_SMALL, TN__POOL_NODE, TN__POOL_EDGES, TN__POOL_COUNT };
+enum { TN__POOL_HEADER, TN__POOL_SMALL, TN__POOL_NODE, TN__POOL_EDGES, TN__POOL_META, TN__POOL_COUNT };
 void *tn__pool_get(int kind);
 void tn__pool_put(int kind, void *block);
 size_t tn__pool_block_size(int kind); /* for the autograd kinds (autograd.c) */
