@@ -142,7 +142,7 @@ bool tn_retains_grad(const tn_tensor *t) { return t && t->autograd && t->autogra
 
 /* Nodes, and edge arrays of up to POOLED_EDGES, come from the engine's per-thread block lists: a
  * training step makes and drops a dozen of each. */
-#define POOLED_EDGES 2
+#define POOLED_EDGES 3 /* addmm's bias, input and weight */
 
 size_t tn__pool_block_size(int kind) {
   return kind == TN__POOL_NODE   ? sizeof(tn_node)
@@ -657,18 +657,30 @@ void tn_node_release(tn_node *n) { tn__node_release(n); }
 
 /* ----- the engine ----- */
 
+/* The engine's work lists start in a buffer on run_engine's stack (`local`, LOCAL_NODES entries) and
+ * move to the heap only for a graph that outgrows it. */
+#define LOCAL_NODES 64
+
+static tn_node **grow_nodes(tn_node **a, int64_t *cap, tn_node **local) {
+  int64_t ncap = *cap * 2;
+  tn_node **b = a == local ? malloc((size_t)ncap * sizeof *b) : realloc(a, (size_t)ncap * sizeof *b);
+  if (!b) return tn__error_alloc((size_t)ncap * sizeof *b), NULL;
+  if (a == local) memcpy(b, a, (size_t)*cap * sizeof *b);
+  *cap = ncap;
+  return b;
+}
+
 typedef struct heap {
   tn_node **a;
   int64_t n, cap;
+  tn_node **local;
 } heap;
 
 static int heap_push(heap *h, tn_node *x) {
   if (h->n == h->cap) {
-    int64_t cap = h->cap ? h->cap * 2 : 64;
-    tn_node **b = realloc(h->a, (size_t)cap * sizeof *b);
-    if (!b) return tn__error_alloc((size_t)cap * sizeof *b), -1;
+    tn_node **b = grow_nodes(h->a, &h->cap, h->local);
+    if (!b) return -1;
     h->a = b;
-    h->cap = cap;
   }
   int64_t i = h->n++;
   while (i > 0) {
@@ -699,15 +711,14 @@ static tn_node *heap_pop(heap *h) {
 typedef struct nodelist {
   tn_node **a;
   int64_t n, cap;
+  tn_node **local;
 } nodelist;
 
 static int list_push(nodelist *l, tn_node *x) {
   if (l->n == l->cap) {
-    int64_t cap = l->cap ? l->cap * 2 : 64;
-    tn_node **b = realloc(l->a, (size_t)cap * sizeof *b);
-    if (!b) return tn__error_alloc((size_t)cap * sizeof *b), -1;
+    tn_node **b = grow_nodes(l->a, &l->cap, l->local);
+    if (!b) return -1;
     l->a = b;
-    l->cap = cap;
   }
   l->a[l->n++] = x;
   return 0;
@@ -854,13 +865,14 @@ typedef struct capture {
  * gradients arriving at the captured edges are returned instead of accumulated into leaves. */
 static int run_engine(int32_t nroots, tn__edge *roots, tn_tensor **root_grads, bool keep_graph, bool create_graph,
                       int32_t ncap, capture *caps) {
-  nodelist all = {0};
-  heap ready = {0};
+  tn_node *all_local[LOCAL_NODES], *ready_local[LOCAL_NODES], *stack_local[LOCAL_NODES];
+  nodelist all = {all_local, 0, LOCAL_NODES, all_local};
+  heap ready = {ready_local, 0, LOCAL_NODES, ready_local};
   int rc = -1;
   bool prev_off = grad_off;
   grad_off = !create_graph;
   /* discover the reachable graph, counting dependencies */
-  nodelist stack = {0};
+  nodelist stack = {stack_local, 0, LOCAL_NODES, stack_local};
   for (int32_t i = 0; i < nroots; i++) {
     tn_node *r = roots[i].node;
     if (!r->visited) {
@@ -1035,9 +1047,9 @@ out:
     x->deps = 0;
     x->visited = x->queued = x->needed = x->is_capture = false;
   }
-  free(all.a);
-  free(stack.a);
-  free(ready.a);
+  if (all.a != all_local) free(all.a);
+  if (stack.a != stack_local) free(stack.a);
+  if (ready.a != ready_local) free(ready.a);
   grad_off = prev_off;
   return rc;
 }
@@ -1083,28 +1095,39 @@ static int make_roots(int32_t n, tn_tensor *const *outputs, tn_tensor *const *gr
   return 0;
 }
 
-static void free_roots(int32_t n, tn__edge *roots, tn_tensor **root_grads) {
+static void free_roots(int32_t n, tn__edge *roots, tn_tensor **root_grads, bool heap) {
   for (int32_t i = 0; i < n; i++) {
     tn__node_release(roots[i].node);
     tn_release(root_grads[i]);
   }
-  free(roots);
-  free(root_grads);
+  if (heap) {
+    free(roots);
+    free(root_grads);
+  }
 }
 
 int tn_backward_multi(int32_t n, tn_tensor *const *tensors, tn_tensor *const *grads, bool retain_graph,
                       bool create_graph) {
   if (n <= 0 || !tensors) return tn__errorf(TN_ERROR_RUNTIME, "backward(): no tensors given");
-  tn__edge *roots = calloc((size_t)n, sizeof *roots);
-  tn_tensor **rg = calloc((size_t)n, sizeof *rg);
+  tn__edge roots_local[2];
+  tn_tensor *rg_local[2];
+  bool local = n <= 2; /* loss.backward(): one root, no allocation */
+  tn__edge *roots = local ? roots_local : calloc((size_t)n, sizeof *roots);
+  tn_tensor **rg = local ? rg_local : calloc((size_t)n, sizeof *rg);
   if (!roots || !rg) {
-    free(roots);
-    free(rg);
+    if (!local) {
+      free(roots);
+      free(rg);
+    }
     return tn__errorf(TN_ERROR_RUNTIME, "out of memory");
+  }
+  if (local) {
+    memset(roots_local, 0, sizeof roots_local);
+    memset(rg_local, 0, sizeof rg_local);
   }
   int rc = make_roots(n, tensors, grads, roots, rg);
   if (rc == 0) rc = run_engine(n, roots, rg, retain_graph || create_graph, create_graph, 0, NULL);
-  free_roots(n, roots, rg);
+  free_roots(n, roots, rg, !local);
   return rc;
 }
 
@@ -1159,7 +1182,7 @@ int tn_autograd_grad(int32_t nout, tn_tensor *const *outputs, tn_tensor *const *
   }
   rc = 0;
 done:
-  if (roots && rg) free_roots(nout, roots, rg);
+  if (roots && rg) free_roots(nout, roots, rg, true);
   else {
     free(roots);
     free(rg);
