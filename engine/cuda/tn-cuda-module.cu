@@ -77,7 +77,7 @@ __device__ __forceinline__ int64_t offset_of(const tn_cuda_geom &g, int k, int64
   return off;
 }
 
-__device__ __forceinline__ bool contiguous_op(const tn_cuda_geom &g, int k) {
+__host__ __device__ __forceinline__ bool contiguous_op(const tn_cuda_geom &g, int k) {
   int64_t acc = 1;
   for (int d = g.ndim - 1; d >= 0; d--) {
     if (g.shape[d] != 1 && g.strides[k][d] != acc) return false;
@@ -101,13 +101,8 @@ unsigned blocks_for(int64_t n) {
 #define UNROLL 4
 
 bool host_flat(const tn_cuda_geom &g, int nops) {
-  for (int k = 0; k < nops; k++) {
-    int64_t acc = 1;
-    for (int d = g.ndim - 1; d >= 0; d--) {
-      if (g.shape[d] != 1 && g.strides[k][d] != acc) return false;
-      acc *= g.shape[d];
-    }
-  }
+  for (int k = 0; k < nops; k++)
+    if (!contiguous_op(g, k)) return false;
   return true;
 }
 

@@ -552,11 +552,7 @@ int tn_set_data(tn_tensor *t, const tn_tensor *src) {
   /* a leaf's AccumulateGrad was made for the old type or device: PyTorch drops it then */
   if (t->autograd && t->autograd->accumulator && (t->dtype != src->dtype || t->device.type != src->device.type))
     t->autograd->accumulator = NULL; /* the node keeps the leaf alive only while a graph holds it */
-  tn_storage *s = tn__storage_retain(src->storage);
-  /* a small tensor's header shares its block with its first storage: that reference stays with
-   * the header until it goes (tn_release) */
-  if (!(t->in_small_block && (char *)t->storage == (char *)t + tn__header_size())) tn__storage_release(t->storage);
-  t->storage = s;
+  tn__replace_storage(t, src->storage);
   t->ndim = src->ndim;
   memcpy(t->shape, src->shape, sizeof t->shape);
   memcpy(t->strides, src->strides, sizeof t->strides);

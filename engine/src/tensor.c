@@ -288,7 +288,15 @@ static tn_tensor *header_new(void) {
 }
 
 tn_tensor *tn__header_new(void) { return header_new(); }
-size_t tn__header_size(void) { return TN_HEADER_SIZE; }
+static inline tn_storage *own_storage(tn_tensor *t) {
+  return t->in_small_block ? (tn_storage *)((char *)t + TN_HEADER_SIZE) : NULL;
+}
+
+void tn__replace_storage(tn_tensor *t, tn_storage *s) {
+  tn__storage_retain(s);
+  if (t->storage != own_storage(t)) tn__storage_release(t->storage);
+  t->storage = s;
+}
 
 tn_tensor *tn__new(int32_t ndim, const int64_t *shape, tn_dtype dtype) {
   if (TN_UNLIKELY(tn__check_shape(ndim, shape) < 0)) return NULL;
@@ -360,10 +368,10 @@ void tn_release(tn_tensor *t) {
   if (t->autograd && tn__autograd_meta_free) tn__autograd_meta_free(t->autograd);
   tn_tensor *base = t->view_base;
   tn_storage *s = t->storage;
-  if (t->in_small_block) {
+  tn_storage *own = own_storage(t);
+  if (own) {
     /* the header lives in its own storage's block: the block goes when that storage does (views
      * may still hold it). After t.data = other, t holds other's storage too. */
-    tn_storage *own = (tn_storage *)((char *)t + TN_HEADER_SIZE);
     if (s != own) tn__storage_release(s);
     tn__storage_release(own);
   } else {

@@ -117,7 +117,7 @@ int tn__num_threads(void) {
  * (taken on success). */
 static bool region_begin(void) {
   int user = atomic_load_explicit(&user_threads, memory_order_relaxed);
-  return !in_region && (user == 0 || user > 1) && tn__num_threads() > 1 && !atomic_flag_test_and_set(&pool_busy);
+  return !in_region && user != 1 && tn__num_threads() > 1 && !atomic_flag_test_and_set(&pool_busy);
 }
 
 /* Runs fn over [0, n) in pieces of `chunk` on the pool (taken by region_begin). */

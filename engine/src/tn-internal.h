@@ -196,7 +196,9 @@ void tn__pool_put(int kind, void *block);
 size_t tn__pool_block_size(int kind); /* for the autograd kinds (autograd.c) */
 /* A tensor header from the engine's pool (refcount 1, CPU, everything else zero). */
 tn_tensor *tn__header_new(void);
-size_t tn__header_size(void); /* the header's share of a small tensor's block */
+/* t's storage becomes s (retained); the old one is let go, except a small tensor's own block, which
+ * stays with the header until the header goes (tn_release). */
+void tn__replace_storage(tn_tensor *t, tn_storage *s);
 
 /* ----- element-wise kernels (elementwise-kernels.c; elementwise.c drives them) ----- */
 
