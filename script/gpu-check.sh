@@ -42,6 +42,9 @@ print(w.grad.cpu())
 PY
 "$build/src/optbench" run "$build/gpu-snippet.py" || status=1
 
+echo "== PyTorch code on the GPU against the CPU (tests/cuda/devices.py)"
+"$build/src/optbench" run tests/cuda/devices.py || status=1
+
 echo "== the lecture's workloads on the GPU (optbench bench --device cuda)"
 timeout 120 "$build/src/optbench" bench --device cuda --repeat 5 || status=1
 if command -v python3 >/dev/null && python3 -c 'import torch' 2>/dev/null; then

@@ -465,7 +465,10 @@ int copy_kind(void *dst, const void *src, size_t n, cudaMemcpyKind kind, const c
 }
 int m_copy_h2d(void *d, const void *s, size_t n) { return copy_kind(d, s, n, cudaMemcpyHostToDevice, "copy to device"); }
 int m_copy_d2h(void *d, const void *s, size_t n) { return copy_kind(d, s, n, cudaMemcpyDeviceToHost, "copy to host"); }
-int m_copy_d2d(void *d, const void *s, size_t n) { return copy_kind(d, s, n, cudaMemcpyDeviceToDevice, "device copy"); }
+// A device-to-device cudaMemcpy may return before it is done: wait, as every entry does.
+int m_copy_d2d(void *d, const void *s, size_t n) {
+  return copy_kind(d, s, n, cudaMemcpyDeviceToDevice, "device copy") < 0 ? -1 : check("device copy");
+}
 
 int m_cast(int dtype_out, void *out, int dtype_in, const void *in, const tn_cuda_geom *g) {
   if (g->numel == 0) return 0;

@@ -500,7 +500,7 @@ static tn_tensor *matmul_composed(const tn_tensor *a, const tn_tensor *b) {
       if (m) r = alias_as(m, on, oshape, "UnsafeViewBackward0");
     }
   } else {
-    int64_t n = d1 > 1 ? a->shape[d1 - 2] : 1, m1 = a->shape[d1 - 1];
+    int64_t n = d1 > 1 ? a->shape[d1 - 2] : 1, m1 = d1 > 0 ? a->shape[d1 - 1] : 1; /* d1 >= 1 here; the test keeps gcc 13 sure of it */
     int64_t m2 = d2 > 1 ? b->shape[d2 - 2] : b->shape[0], p = d2 > 1 ? b->shape[d2 - 1] : 1;
     int64_t bshape[TN_MAX_DIMS + 2];
     int32_t nb;
@@ -669,7 +669,9 @@ static tn_tensor *picked(const tn_tensor *t, const char *name, pick_fn f, void *
   bool was = off_begin();
   tn_tensor *r = f(t, ctx), *pos = NULL;
   if (r) {
-    tn_tensor *ar = tn_arange(tn_scalar_int(0), tn_scalar_int(t->numel), tn_scalar_int(1), TN_OPTS(TN_DTYPE_INT64));
+    tn_options o = TN_OPTS(TN_DTYPE_INT64);
+    o.device = t->device; /* the positions picked as the values were, on their device */
+    tn_tensor *ar = tn_arange(tn_scalar_int(0), tn_scalar_int(t->numel), tn_scalar_int(1), o);
     tn_tensor *arv = ar ? tn_view(ar, t->ndim, t->shape) : NULL;
     tn_tensor *p = arv ? f(arv, ctx) : NULL;
     pos = p ? tn_contiguous(p) : NULL;

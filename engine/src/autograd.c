@@ -6,6 +6,7 @@
  * formulas (autograd-formulas.c) are written with the engine's public ops, so that with
  * create_graph the backward pass is itself recorded and higher derivatives work. */
 #include "autograd.h"
+#include "tn-cuda.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,6 +263,7 @@ tn__edge tn__ag_edge(tn_tensor *t) {
     e.ndim = t->ndim;
     memcpy(e.shape, t->shape, sizeof e.shape);
     e.dtype = t->dtype;
+    e.device = t->device;
   }
   return e;
 }
@@ -273,6 +275,7 @@ void tn__node_set_next(tn_node *n, int32_t i, const tn_tensor *t) {
     n->next[i].ndim = t->ndim;
     memcpy(n->next[i].shape, t->shape, sizeof n->next[i].shape);
     n->next[i].dtype = t->dtype;
+    n->next[i].device = t->device;
   }
 }
 
@@ -780,8 +783,15 @@ static tn_tensor *validate(tn_node *n, int32_t i, tn_tensor *g) {
     if (!r) return NULL;
     g = r;
   }
-  if (g->dtype != e->dtype) {
+  if (g && g->dtype != e->dtype) {
     tn_tensor *r = tn_to_dtype(g, e->dtype, false);
+    tn_release(g);
+    g = r;
+  }
+  if (g && g->device.type != e->device.type) {
+    /* a formula that made its gradient on the CPU (with CPU kernels) for a CUDA input: moved to
+     * the input's device, where PyTorch's formulas would have made it */
+    tn_tensor *r = tn_to_device(g, e->device);
     tn_release(g);
     g = r;
   }
@@ -979,7 +989,9 @@ static int run_engine(int32_t nroots, tn__edge *roots, tn_tensor **root_grads, b
           tn__error(TN_ERROR_RUNTIME, "%s", freed_message);
           arc = -1;
         } else {
+          bool lenient = tn__cuda_lenient(true);
           arc = tn__node_apply(x, g, gout);
+          tn__cuda_lenient(lenient);
         }
         if (!keep_graph && arc == 0) {
           for (int32_t i = 0; i < x->nsaved; i++) saved_clear(&x->saved[i]);

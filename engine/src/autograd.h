@@ -66,6 +66,7 @@ typedef struct tn__edge {
   int32_t ndim;
   int64_t shape[TN_MAX_DIMS];
   tn_dtype dtype;
+  tn_device device;
 } tn__edge;
 
 #define TN__MAX_SAVED 4

@@ -347,7 +347,9 @@ void tn__preserved_strides(const tn_tensor *t, int64_t *strides) {
 
 tn_tensor *tn__clone_as(const tn_tensor *t, tn_dtype dtype) {
   if (tn__is_cuda(t)) {
-    tn_tensor *d = tn__cuda_empty(t->ndim, t->shape, dtype, t->device);
+    int64_t strides[TN_MAX_DIMS];
+    tn__preserved_strides(t, strides);
+    tn_tensor *d = tn__cuda_empty_strided(t->ndim, t->shape, strides, dtype, t->device);
     if (d && tn__cuda_copy(d, t) < 0) {
       tn_release(d);
       d = NULL;

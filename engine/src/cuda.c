@@ -168,6 +168,11 @@ static tn_device resolve(tn_device d) {
 }
 
 tn_tensor *tn__cuda_empty(int32_t ndim, const int64_t *shape, tn_dtype dtype, tn_device device) {
+  return tn__cuda_empty_strided(ndim, shape, NULL, dtype, device);
+}
+
+tn_tensor *tn__cuda_empty_strided(int32_t ndim, const int64_t *shape, const int64_t *strides, tn_dtype dtype,
+                                  tn_device device) {
   if (!tn_cuda_is_available()) return no_cuda(), NULL;
   device = resolve(device);
   if (device.index >= n_devices)
@@ -183,7 +188,7 @@ tn_tensor *tn__cuda_empty(int32_t ndim, const int64_t *shape, tn_dtype dtype, tn
     free(blk);
     return tn__error(TN_ERROR_RUNTIME, "CUDA out of memory. Tried to allocate %zu bytes (%s)", nbytes, mod->last_error());
   }
-  tn_tensor *t = tn_from_blob(blk->ptr, ndim, shape, NULL, dtype, release_block, blk);
+  tn_tensor *t = tn_from_blob(blk->ptr, ndim, shape, strides, dtype, release_block, blk);
   if (!t) {
     release_block(blk);
     return NULL;
@@ -215,6 +220,12 @@ static int module_error(void) { return tn__errorf(TN_ERROR_RUNTIME, "%s", mod->l
 
 /* dst (CUDA) = src (CUDA), same shape (src already expanded), any dtypes. */
 static int device_cast(tn_tensor *dst, const tn_tensor *src) {
+  if (dst->dtype == src->dtype && tn_is_contiguous(dst) && tn_is_contiguous(src) && dst->numel == src->numel &&
+      dst->ndim == src->ndim && memcmp(dst->shape, src->shape, sizeof(int64_t) * (size_t)dst->ndim) == 0) {
+    /* the same bytes: the driver's device copy */
+    size_t n = (size_t)dst->numel * tn__dtype_traits[dst->dtype].size;
+    return mod->copy_d2d(tn__data(dst), tn__data(src), n) < 0 ? module_error() : 0;
+  }
   tn_cuda_geom g;
   geom_init(&g, dst->ndim, dst->shape);
   geom_operand(&g, 0, dst);
@@ -267,6 +278,17 @@ tn_tensor *tn_to_device(const tn_tensor *t, tn_device device) {
       tn_release(host);
       return r;
     }
+    if (tn__non_overlapping_and_dense(t) && !tn_is_contiguous(t)) {
+      /* a permuted dense layout keeps its strides, as to(memory_format=torch.preserve_format)
+       * does: its elements are one block of memory, copied as they lie */
+      tn_tensor *d = tn__cuda_empty_strided(t->ndim, t->shape, t->strides, t->dtype, device);
+      if (d && mod->copy_h2d(tn__data(d), tn__data(t), (size_t)t->numel * tn__dtype_traits[t->dtype].size) < 0) {
+        module_error();
+        tn_release(d);
+        d = NULL;
+      }
+      return d;
+    }
     tn_tensor *dev = on_device(t, t->dtype, device, t->ndim, t->shape);
     tn_tensor *c = dev ? tn__cuda_contiguous(dev) : NULL;
     tn_release(dev);
@@ -312,8 +334,16 @@ static int same_device_error(tn_device a, tn_device b) {
                     tn_device_format(a, x, sizeof x), tn_device_format(b, y, sizeof y));
 }
 
+static _Thread_local bool lenient; /* tn__cuda_lenient */
+
+bool tn__cuda_lenient(bool on) {
+  bool was = lenient;
+  lenient = on;
+  return was;
+}
+
 /* The device an op runs on: the CUDA operands' (they must agree); CPU 0-dim tensors (Python
- * numbers, scalars) may join them, as in PyTorch. */
+ * numbers, scalars) may join them, as in PyTorch (any CPU tensor inside backward formulas). */
 static int op_device(int n, const tn_tensor *const *ts, tn_device *out) {
   tn_device dev = TN_DEVICE_CPU_VALUE;
   bool found = false;
@@ -325,7 +355,7 @@ static int op_device(int n, const tn_tensor *const *ts, tn_device *out) {
       found = true;
     }
   for (int i = 0; i < n; i++)
-    if (ts[i] && !tn__is_cuda(ts[i]) && ts[i]->ndim != 0) return same_device_error(dev, TN_DEVICE_CPU_VALUE);
+    if (ts[i] && !tn__is_cuda(ts[i]) && ts[i]->ndim != 0 && !lenient) return same_device_error(dev, TN_DEVICE_CPU_VALUE);
   if (!tn_cuda_is_available()) return no_cuda();
   *out = dev;
   return 0;
@@ -354,6 +384,48 @@ static tn_tensor *alias_or_retain(const tn_tensor *t) {
   return tn__is_cuda(t) ? host_alias(t) : tn_retain((tn_tensor *)t);
 }
 
+/* ---- operations without a CUDA kernel (tn-internal.h) ---- */
+
+int tn__cuda_host_args(int n, const tn_tensor *const *in, tn_tensor **host, tn_device *dev) {
+  for (int i = 0; i < n; i++) host[i] = NULL;
+  if (op_device(n, in, dev) < 0) return -1;
+  for (int i = 0; i < n; i++)
+    if (in[i] && !(host[i] = alias_or_retain(in[i]))) {
+      tn__cuda_host_done(i, host, NULL, *dev);
+      return -1;
+    }
+  return 0;
+}
+
+tn_tensor *tn__cuda_host_done(int n, tn_tensor **host, tn_tensor *cpu_result, tn_device dev) {
+  for (int i = 0; i < n; i++) tn_release(host[i]);
+  return to_dev_result(cpu_result, dev);
+}
+
+tn_tensor *tn__cuda_via_host_list(int32_t n, tn_tensor *const *in,
+                                  tn_tensor *(*op)(int32_t n, tn_tensor *const *host, void *ctx), void *ctx) {
+  tn_tensor **host = malloc((size_t)(n > 0 ? n : 1) * sizeof *host);
+  if (!host) return tn__error_alloc((size_t)n * sizeof *host);
+  tn_device dev;
+  tn_tensor *r = NULL;
+  if (tn__cuda_host_args(n, (const tn_tensor *const *)in, host, &dev) == 0)
+    r = tn__cuda_host_done(n, host, op(n, host, ctx), dev);
+  free(host);
+  return r;
+}
+
+int tn__cuda_host_results(int rc, tn_device dev, int n, tn_tensor **results) {
+  for (int i = 0; i < n; i++)
+    if (rc == 0 && results[i] && !(results[i] = to_dev_result(results[i], dev))) rc = -1;
+  if (rc < 0)
+    for (int i = 0; i < n; i++) {
+      tn_release(results[i]);
+      results[i] = NULL;
+    }
+  return rc < 0 ? -1 : 0;
+}
+
+
 static bool kernel_binary_op(int op, tn_dtype common) {
   switch (op) {
   case TN_BINARY_ADD: case TN_BINARY_SUB: case TN_BINARY_MUL: case TN_BINARY_DIV: case TN_BINARY_MAXIMUM:
@@ -370,7 +442,7 @@ tn_tensor *tn__cuda_binary(int op, const tn_tensor *a, const tn_tensor *b, tn_te
   const tn_tensor *ops[3] = {a, b, self};
   tn_device dev;
   if (op_device(3, ops, &dev) < 0) return NULL;
-  if (self && !tn__is_cuda(self)) return same_device_error(dev, TN_DEVICE_CPU_VALUE), NULL;
+  if (self && !tn__is_cuda(self) && !lenient) return same_device_error(dev, TN_DEVICE_CPU_VALUE), NULL;
   tn_tensor *result = NULL;
   if (kernel_binary_op(op, common)) {
     tn_tensor *ad = on_device(a, common, dev, ndim, shape), *bd = ad ? on_device(b, common, dev, ndim, shape) : NULL;
@@ -418,7 +490,7 @@ tn_tensor *tn__cuda_unary(tn_unary_op op, const tn_tensor *a, tn_tensor *self, t
   const tn_tensor *ops[2] = {a, self};
   tn_device dev;
   if (op_device(2, ops, &dev) < 0) return NULL;
-  if (self && !tn__is_cuda(self)) return same_device_error(dev, TN_DEVICE_CPU_VALUE), NULL;
+  if (self && !tn__is_cuda(self) && !lenient) return same_device_error(dev, TN_DEVICE_CPU_VALUE), NULL;
   tn_tensor *result = NULL;
   if (kernel_unary_op(op, ct) && kout == ct) {
     tn_tensor *ad = on_device(a, ct, dev, a->ndim, a->shape);
@@ -540,7 +612,14 @@ tn_tensor *tn__cuda_matmul(const tn_tensor *a, const tn_tensor *b) {
   const tn_tensor *ops[2] = {a, b};
   tn_device dev;
   if (op_device(2, ops, &dev) < 0) return NULL;
-  if (!tn__is_cuda(a) || !tn__is_cuda(b)) return same_device_error(dev, TN_DEVICE_CPU_VALUE), NULL;
+  if (!tn__is_cuda(a) || !tn__is_cuda(b)) {
+    if (!lenient) return same_device_error(dev, TN_DEVICE_CPU_VALUE), NULL;
+    tn_tensor *ad = tn_to_device(a, dev), *bd = ad ? tn_to_device(b, dev) : NULL;
+    tn_tensor *r = bd ? tn__cuda_matmul(ad, bd) : NULL;
+    tn_release(ad);
+    tn_release(bd);
+    return r;
+  }
   if ((a->ndim == 1 || b->ndim == 1) && a->ndim <= 2 && b->ndim <= 2 && a->dtype == b->dtype &&
       tn_dtype_is_floating(a->dtype)) {
     /* vector operands as 1-row / 1-column matrices (views), one gemm, the added dims dropped */

@@ -271,6 +271,9 @@ fail:
 
 /* ----- einsum ----- */
 
+/* CUDA operands: on host views of them (tn-internal.h). */
+static tn_tensor *einsum_host(int32_t n, tn_tensor *const *host, void *ctx) { return tn_einsum(ctx, n, host); }
+
 tn_tensor *tn_einsum(const char *equation, int32_t num_ops, tn_tensor *const *operands) {
   if (!equation || num_ops <= 0 || !operands)
     return tn__error(TN_ERROR_VALUE, "einsum(): must specify the equation string and at least one operand, or at "
@@ -279,6 +282,7 @@ tn_tensor *tn_einsum(const char *equation, int32_t num_ops, tn_tensor *const *op
     if (!operands[i]) return tn__error(TN_ERROR_TYPE, "einsum(): operands must be tensors");
   for (int32_t i = 0; i < num_ops; i++)
     if (tn__ag_wants(operands[i], NULL, NULL)) return tn__ag_einsum(equation, num_ops, operands);
+  if (tn__cuda_in_list(num_ops, operands)) return tn__cuda_via_host_list(num_ops, operands, einsum_host, (void *)equation);
   size_t eqlen = strlen(equation);
   const char *arrow = strstr(equation, "->");
   size_t lhs_len = arrow ? (size_t)(arrow - equation) : eqlen;

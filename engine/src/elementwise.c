@@ -347,11 +347,37 @@ static tn_tensor *run_kernel_fast(tn__loop_fn fn, kctx *ctx, tn_dtype kdtype, in
   return out;
 }
 
+static tn_tensor *run_kernel(tn__loop_fn fn, kctx *ctx, tn_dtype kdtype, int32_t ndim, const int64_t *shape,
+                             int nin, const tn_tensor *const *ins, tn_tensor *self);
+
+/* CUDA operands of a loop with no CUDA kernel (clamp, where, the bitwise and logical ops...): the
+ * loop runs on host views of them (tn-internal.h), into self's memory directly or into a new
+ * result that then moves to their device. */
+static tn_tensor *run_kernel_via_host(tn__loop_fn fn, kctx *ctx, tn_dtype kdtype, int32_t ndim, const int64_t *shape,
+                                      int nin, const tn_tensor *const *ins, tn_tensor *self) {
+  const tn_tensor *all[TN__ITER_MAX_OPS + 1];
+  tn_tensor *host[TN__ITER_MAX_OPS + 1];
+  int n = 0;
+  for (int k = 0; k < nin; k++) all[n++] = ins[k];
+  if (self) all[n++] = self;
+  tn_device dev;
+  if (tn__cuda_host_args(n, all, host, &dev) < 0) return NULL;
+  tn_tensor *r = run_kernel(fn, ctx, kdtype, ndim, shape, nin, (const tn_tensor *const *)host, self ? host[nin] : NULL);
+  if (!self) return tn__cuda_host_done(n, host, r, dev);
+  tn__cuda_host_done(n, host, NULL, dev);
+  if (!r) return NULL;
+  tn_release(r);
+  tn_bump_version(self);
+  return tn_retain(self);
+}
+
 /* Runs fn over (out, ins...) where out has the iteration shape. When `self` is given, the result
  * goes there: directly if it has the kernel's dtype and no harmful overlap, else through a
  * temporary and a converting copy. Returns the output (new reference) or NULL. */
 static tn_tensor *run_kernel(tn__loop_fn fn, kctx *ctx, tn_dtype kdtype, int32_t ndim, const int64_t *shape,
                              int nin, const tn_tensor *const *ins, tn_tensor *self) {
+  if (tn__is_cuda(self) || tn__cuda_any(ins[0], nin > 1 ? ins[1] : NULL, nin > 2 ? ins[2] : NULL))
+    return run_kernel_via_host(fn, ctx, kdtype, ndim, shape, nin, ins, self);
   tn_tensor *out;
   bool temp = false;
   if (!self) {

@@ -121,6 +121,7 @@ static void nonzero_fill(const tn_tensor *c, int64_t nnz, int64_t *o) {
 }
 
 tn_tensor *tn_nonzero(const tn_tensor *t) {
+  TN__CUDA_VIA_HOST1(t, tn_nonzero(t));
   tn_tensor *c = tn_contiguous(t);
   if (!c) return NULL;
   int64_t nnz = count_nonzero_contig(c);
@@ -639,9 +640,78 @@ static tn_tensor *apply_slicing(const tn_tensor *self, int32_t n, const tn_index
   return result;
 }
 
+/* ----- indexing with CUDA tensors: advanced indexing runs on host views (tn-internal.h) ----- */
+
+/* Whether a CUDA tensor takes part in advanced indexing (basic indexing of a CUDA tensor makes
+ * views, on the device already). */
+static bool index_on_cuda(const tn_tensor *t, int32_t n, const tn_index *idx) {
+  bool advanced = false, cuda_index = false;
+  for (int32_t i = 0; i < n; i++)
+    if (idx[i].kind == TN_INDEX_TENSOR && idx[i].tensor) {
+      advanced = true;
+      cuda_index = cuda_index || tn__is_cuda(idx[i].tensor);
+    }
+  return cuda_index || (advanced && tn__is_cuda(t));
+}
+
+/* Host views of t (a CUDA tensor), of the CUDA index tensors (CPU ones are used as they are, as
+ * PyTorch moves them) and of value; released by index_host_release. */
+typedef struct {
+  tn_tensor *t, *value, **held;
+  tn_index *idx;
+  int32_t n;
+  tn_device dev;
+} index_host;
+
+static void index_host_release(index_host *h) {
+  for (int32_t i = 0; h->held && i < h->n; i++) tn_release(h->held[i]);
+  tn_release(h->t);
+  tn_release(h->value);
+  free(h->held);
+  free(h->idx);
+}
+
+static int index_host_views(index_host *h, const tn_tensor *t, int32_t n, const tn_index *idx, const tn_tensor *value) {
+  memset(h, 0, sizeof *h);
+  h->n = n;
+  if (!tn__is_cuda(t))
+    return tn__errorf(TN_ERROR_RUNTIME, "indices should be either on cpu or on the same device as the indexed tensor (cpu)");
+  const tn_tensor *ops[2] = {t, value};
+  tn_tensor *views[2];
+  if (tn__cuda_host_args(value && tn__is_cuda(value) ? 2 : 1, ops, views, &h->dev) < 0) return -1;
+  h->t = views[0];
+  h->value = value && tn__is_cuda(value) ? views[1] : value ? tn_retain((tn_tensor *)value) : NULL;
+  h->idx = malloc((size_t)(n > 0 ? n : 1) * sizeof *h->idx);
+  h->held = calloc((size_t)(n > 0 ? n : 1), sizeof *h->held);
+  if (!h->idx || !h->held) {
+    index_host_release(h);
+    tn__error_alloc((size_t)n * sizeof *h->idx);
+    return -1;
+  }
+  for (int32_t i = 0; i < n; i++) {
+    h->idx[i] = idx[i];
+    const tn_tensor *it = idx[i].tensor;
+    if (idx[i].kind != TN_INDEX_TENSOR || !it) continue;
+    tn_device d;
+    if (tn__is_cuda(it) ? tn__cuda_host_args(1, &it, &h->held[i], &d) < 0 : !(h->held[i] = tn_retain((tn_tensor *)it))) {
+      index_host_release(h);
+      return -1;
+    }
+    h->idx[i].tensor = h->held[i];
+  }
+  return 0;
+}
+
 tn_tensor *tn_index_get(const tn_tensor *t, int32_t n, const tn_index *idx) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_index_get(t, n, idx);
   if (n < 0 || (n > 0 && !idx)) return tn__error(TN_ERROR_TYPE, "invalid index");
+  if (index_on_cuda(t, n, idx)) {
+    index_host h;
+    if (index_host_views(&h, t, n, idx, NULL) < 0) return NULL;
+    tn_tensor *r = tn_index_get(h.t, n, h.idx);
+    index_host_release(&h);
+    return tn__cuda_host_done(0, NULL, r, h.dev);
+  }
   /* get_item's single-index shortcuts (no "too many indices" check for them) */
   if (n == 1) {
     switch (idx[0].kind) {
@@ -938,6 +1008,14 @@ static int advanced_index_put(tn_tensor *self, int32_t n, tn_tensor *const *indi
 int tn_index_put_(tn_tensor *t, int32_t n, const tn_index *idx, const tn_tensor *value) {
   if (tn__ag_wants_inplace(t, value)) return tn__ag_index_put_(t, n, idx, value);
   if (n < 0 || (n > 0 && !idx) || !value) return tn__errorf(TN_ERROR_TYPE, "invalid index");
+  if (index_on_cuda(t, n, idx)) { /* written through a host view of t: the same memory */
+    index_host h;
+    if (index_host_views(&h, t, n, idx, value) < 0) return -1;
+    int rc = tn_index_put_(h.t, n, h.idx, h.value);
+    index_host_release(&h);
+    if (rc == 0) tn_bump_version(t);
+    return rc;
+  }
   /* A Python number takes self's dtype first (valueToTensor). */
   tn_tensor *v = NULL;
   if (value->wrapped_number && value->dtype != t->dtype) {
@@ -1000,6 +1078,7 @@ done:
 
 tn_tensor *tn_masked_select(const tn_tensor *t, const tn_tensor *mask) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(2, t, 0, mask);
+  TN__CUDA_VIA_HOST2(t, mask, tn_masked_select(t, mask));
   if (!is_mask_dtype(mask->dtype))
     return tn__error(TN_ERROR_RUNTIME, "masked_select: expected BoolTensor or ByteTensor for mask");
   int32_t nd;
@@ -1059,6 +1138,7 @@ tn_tensor *tn_masked_select(const tn_tensor *t, const tn_tensor *mask) {
 
 tn_tensor *tn_index_select(const tn_tensor *t, int64_t dim, const tn_tensor *index) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(0, t, dim, index);
+  TN__CUDA_VIA_HOST2(t, index, tn_index_select(t, dim, index));
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
   if (index->ndim > 1) return tn__error(TN_ERROR_INDEX, "index_select(): Index is supposed to be a vector");
@@ -1114,6 +1194,7 @@ tn_tensor *tn_index_select(const tn_tensor *t, int64_t dim, const tn_tensor *ind
 
 tn_tensor *tn_gather(const tn_tensor *t, int64_t dim, const tn_tensor *index) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(1, t, dim, index);
+  TN__CUDA_VIA_HOST2(t, index, tn_gather(t, dim, index));
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
   if (index->numel == 0) return tn__new(index->ndim, index->shape, t->dtype);

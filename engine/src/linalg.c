@@ -396,6 +396,7 @@ static int gemm_beta(tn_dtype dt, int64_t M, int64_t N, int64_t K, mat_ref a, ma
 tn_tensor *tn_addmm(const tn_tensor *self, const tn_tensor *m1, const tn_tensor *m2, tn_scalar beta,
                     tn_scalar alpha) {
   if (tn__ag_wants(self, m1, m2)) return tn__ag_addmm(self, m1, m2, beta, alpha);
+  TN__CUDA_VIA_HOST3(self, m1, m2, tn_addmm(self, m1, m2, beta, alpha));
   if (!self || !m1 || !m2) return tn__error(TN_ERROR_TYPE, "addmm(): argument is None");
   if (m1->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "mat1 must be a matrix, got %d-D tensor", m1->ndim);
   if (m2->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "mat2 must be a matrix, got %d-D tensor", m2->ndim);
@@ -838,6 +839,7 @@ static double norm_finish(const norm_acc *st, tn_dtype dt) {
 /* Reduce t over the dims in mask with the given mode; the output has t's dtype and the kept dims
  * (size 1 at reduced dims when keepdim). */
 static tn_tensor *norm_reduce(const tn_tensor *t, double ord, uint32_t mask, bool keepdim, double empty_value) {
+  TN__CUDA_VIA_HOST1(t, norm_reduce(t, ord, mask, keepdim, empty_value));
   norm_acc proto = {.p = ord, .pf = (float)ord};
   if (ord == 2) proto.mode = NORM_P2;
   else if (ord == 1) proto.mode = NORM_P1;
@@ -1000,6 +1002,15 @@ tn_tensor *tn_norm(const tn_tensor *t, double p, int32_t ndims, const int64_t *d
 /* The singular values of every matrix over the last two dims of a (batch..., m, n) float tensor
  * view, reduced per matrix by max (sel 1), min (sel -1) or sum (sel 0). */
 static int svd_reduce(const tn_tensor *t, int32_t d0, int32_t d1, int sel, bool keepdim, tn_tensor **result) {
+  if (tn__is_cuda(t)) { /* LAPACK on a host view; the result to t's device */
+    tn_tensor *h;
+    tn_device dev;
+    *result = NULL;
+    if (tn__cuda_host_args(1, &t, &h, &dev) < 0) return -1;
+    int rc = svd_reduce(h, d0, d1, sel, keepdim, result);
+    tn__cuda_host_done(1, &h, NULL, dev);
+    return tn__cuda_host_results(rc, dev, 1, result);
+  }
   int64_t m = t->shape[d0], n = t->shape[d1], k = m < n ? m : n;
   int64_t bshape[TN_MAX_DIMS], bstride[TN_MAX_DIMS], oshape[TN_MAX_DIMS];
   int32_t nb = 0, on = 0;
@@ -1106,6 +1117,16 @@ static int svd_reduce(const tn_tensor *t, int32_t d0, int32_t d1, int sel, bool 
 int tn__svd_uv(const tn_tensor *t, tn_tensor **U, tn_tensor **S, tn_tensor **Vh);
 int tn__svd_uv(const tn_tensor *t, tn_tensor **U, tn_tensor **S, tn_tensor **Vh) {
   *U = *S = *Vh = NULL;
+  if (tn__is_cuda(t)) { /* LAPACK on a host view; the results to t's device */
+    tn_tensor *h, *res[3] = {NULL, NULL, NULL};
+    tn_device dev;
+    if (tn__cuda_host_args(1, &t, &h, &dev) < 0) return -1;
+    int rc = tn__svd_uv(h, &res[0], &res[1], &res[2]);
+    tn__cuda_host_done(1, &h, NULL, dev);
+    rc = tn__cuda_host_results(rc, dev, 3, res);
+    *U = res[0], *S = res[1], *Vh = res[2];
+    return rc;
+  }
   int32_t nd = t->ndim;
   int64_t m = t->shape[nd - 2], n = t->shape[nd - 1], k = m < n ? m : n;
   int64_t sh[TN_MAX_DIMS];
@@ -1199,6 +1220,17 @@ int tn__linalg_eigh(const tn_tensor *A, bool upper, bool want_vectors, tn_tensor
 int tn__linalg_eigh(const tn_tensor *A, bool upper, bool want_vectors, tn_tensor **values, tn_tensor **vectors) {
   *values = NULL;
   if (vectors) *vectors = NULL;
+  if (tn__is_cuda(A)) { /* LAPACK on a host view; the results to A's device */
+    tn_tensor *h, *res[2] = {NULL, NULL};
+    tn_device dev;
+    if (tn__cuda_host_args(1, &A, &h, &dev) < 0) return -1;
+    int rc = tn__linalg_eigh(h, upper, want_vectors, &res[0], vectors ? &res[1] : NULL);
+    tn__cuda_host_done(1, &h, NULL, dev);
+    rc = tn__cuda_host_results(rc, dev, 2, res);
+    *values = res[0];
+    if (vectors) *vectors = res[1];
+    return rc;
+  }
   if (A->ndim < 2) return tn__errorf(TN_ERROR_RUNTIME, "linalg.eigh: The input tensor A must have at least 2 dimensions.");
   int32_t nd = A->ndim;
   int64_t n = A->shape[nd - 1];
@@ -1419,6 +1451,7 @@ tn_tensor *tn__ag_solve(const tn_tensor *A, const tn_tensor *B);
 tn_tensor *tn_linalg_solve(const tn_tensor *A, const tn_tensor *B) {
   if (!A || !B) return tn__error(TN_ERROR_TYPE, "linalg_solve(): argument is None");
   if (tn__ag_wants(A, B, NULL)) return tn__ag_solve(A, B);
+  TN__CUDA_VIA_HOST2(A, B, tn_linalg_solve(A, B));
   if (!tn_dtype_is_floating(A->dtype))
     return tn__error(TN_ERROR_RUNTIME, "linalg.solve: Expected a floating point or complex tensor as input. Got %s",
                      tn__scalar_type_name(A->dtype));

@@ -157,6 +157,7 @@ tn_tensor *tn_linear(const tn_tensor *input, const tn_tensor *weight, const tn_t
   } while (0)
 
 static tn_tensor *softmax_raw(const tn_tensor *t, int64_t dim, bool log_) {
+  TN__CUDA_VIA_HOST1(t, softmax_raw(t, dim, log_));
   tn_tensor *x = tn_contiguous(t);
   if (!x) return NULL;
   tn_tensor *out = tn__new(t->ndim, t->shape, t->dtype);
@@ -488,6 +489,17 @@ tn_tensor *tn_nll_loss(const tn_tensor *input, const tn_tensor *target, const tn
                      tn__scalar_type_name(weight->dtype));
   int64_t batch = input->ndim == 1 ? 1 : input->shape[0];
   bool none = red == TN_REDUCTION_NONE && input->ndim == 2;
+  /* CUDA operands: the loop runs on host views (tn-internal.h); the result and what the backward
+   * keeps go to their device, and the node points at the device input */
+  const tn_tensor *grad_of = input;
+  tn_tensor *hv[3] = {NULL, NULL, NULL};
+  tn_device dev = TN_DEVICE_CPU_VALUE;
+  bool on_cuda = tn__cuda_any(input, target, weight);
+  if (on_cuda) {
+    const tn_tensor *ops[3] = {input, target, weight};
+    if (tn__cuda_host_args(3, ops, hv, &dev) < 0) return NULL;
+    input = hv[0], target = hv[1], weight = hv[2];
+  }
   tn_tensor *x = tn_contiguous(input), *tc = tn_contiguous(target), *wc = weight ? tn_contiguous(weight) : NULL;
   tn_tensor *out = NULL, *wdense = NULL, *mask = NULL;
   double total_weight = 0;
@@ -518,7 +530,15 @@ tn_tensor *tn_nll_loss(const tn_tensor *input, const tn_tensor *target, const tn
   tn_release(tc);
   tn_release(wc);
   x = tc = wc = NULL;
-  if (!tn__ag_wants(input, NULL, NULL)) {
+  if (on_cuda) {
+    tn__cuda_host_done(3, hv, NULL, dev);
+    hv[0] = hv[1] = hv[2] = NULL;
+    tn_tensor *res[3] = {out, wdense, mask};
+    int rc = tn__cuda_host_results(0, dev, 3, res);
+    out = res[0], wdense = res[1], mask = res[2];
+    if (rc < 0) return NULL;
+  }
+  if (!tn__ag_wants(grad_of, NULL, NULL)) {
     tn_release(wdense);
     tn_release(mask);
     return out;
@@ -526,7 +546,7 @@ tn_tensor *tn_nll_loss(const tn_tensor *input, const tn_tensor *target, const tn
   {
     tn_node *n = tn__node_new(TN__K_NLL, "NllLossBackward0", 1);
     if (!n) goto fail;
-    tn__node_set_next(n, 0, input);
+    tn__node_set_next(n, 0, grad_of);
     n->i0 = red;
     n->has0 = none;
     n->p = total_weight;
@@ -541,6 +561,7 @@ fail:
   tn_release(out);
   tn_release(wdense);
   tn_release(mask);
+  for (int k = 0; k < 3; k++) tn_release(hv[k]);
   return NULL;
 }
 

@@ -220,7 +220,7 @@ typedef void (*ti_loop2d)(void *ctx, char **data, const int64_t *strides, int64_
 static void ti_run_range(const ti_t *it, ti_loop2d fn, void *ctx, int64_t begin, int64_t end) {
   int32_t n = it->nops;
   int64_t strides[2 * TI_MAX_OPS] = {0};
-  char *ptrs[TI_MAX_OPS];
+  char *ptrs[TI_MAX_OPS] = {0};
   for (int32_t k = 0; k < n; k++) {
     strides[k] = it->ndim > 0 ? it->st[k][0] : 0;
     strides[n + k] = it->ndim > 1 ? it->st[k][1] : 0;
@@ -1035,6 +1035,7 @@ tn_tensor *tn_mean(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool 
 
 tn_tensor *tn_prod(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim, tn_dtype dtype) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("prod", t, ndims, dims, keepdim, dtype, 0, 0);
+  TN__CUDA_VIA_HOST1(t, tn_prod(t, ndims, dims, keepdim, dtype));
   if (!valid_tensor(t) || check_dtype_arg(dtype) < 0) return NULL;
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
@@ -1121,6 +1122,7 @@ tn_tensor *tn_min(const tn_tensor *t) {
 
 static tn_tensor *anyall_impl(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim, bool all) {
   if (!valid_tensor(t)) return NULL;
+  TN__CUDA_VIA_HOST1(t, anyall_impl(t, ndims, dims, keepdim, all));
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
   tn_dtype out_dt = t->dtype == TN_DTYPE_UINT8 ? TN_DTYPE_UINT8 : TN_DTYPE_BOOL;
@@ -1212,6 +1214,7 @@ static void sqdev_loop(void *ctx, char **data, const int64_t *strides, int64_t s
 static tn_tensor *var_impl(const tn_tensor *t, int32_t ndims, const int64_t *dims, int64_t correction, bool keepdim,
                            bool take_sqrt) {
   if (!valid_tensor(t)) return NULL;
+  TN__CUDA_VIA_HOST1(t, var_impl(t, ndims, dims, correction, keepdim, take_sqrt));
   if (!tn_dtype_is_floating(t->dtype))
     return tn__error(TN_ERROR_RUNTIME, "std and var only support floating point and complex dtypes");
   rdims r;
@@ -1341,6 +1344,7 @@ static tn_tensor *exp_shifted(const tn_tensor *x, const tn_tensor *maxes_keep) {
 
 tn_tensor *tn_logsumexp(const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_reduce("logsumexp", t, ndims, dims, keepdim, TN_DTYPE_UNDEFINED, 0, 0);
+  TN__CUDA_VIA_HOST1(t, tn_logsumexp(t, ndims, dims, keepdim));
   if (!valid_tensor(t)) return NULL;
   rdims r;
   if (rdims_init(&r, t, ndims, dims, keepdim) < 0) return NULL;
@@ -1471,6 +1475,16 @@ static int maxmin_dim(const char *name, const tn_tensor *t, int64_t dim, bool ke
   if (!valid_tensor(t)) return -1;
   if (!values || !indices) return tn__errorf(TN_ERROR_TYPE, "%s(): output pointers must not be NULL", name);
   *values = *indices = NULL;
+  if (tn__is_cuda(t)) { /* the CPU kernel on a host view; both results to t's device */
+    tn_tensor *h, *res[2] = {NULL, NULL};
+    tn_device dev;
+    if (tn__cuda_host_args(1, &t, &h, &dev) < 0) return -1;
+    int rc = maxmin_dim(name, h, dim, keepdim, &res[0], &res[1], is_max);
+    tn__cuda_host_done(1, &h, NULL, dev);
+    rc = tn__cuda_host_results(rc, dev, 2, res);
+    *values = res[0], *indices = res[1];
+    return rc;
+  }
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return -1;
   if (t->ndim > 0 && t->shape[d] == 0)
@@ -1507,6 +1521,7 @@ int tn_min_dim(const tn_tensor *t, int64_t dim, bool keepdim, tn_tensor **values
 
 static tn_tensor *argmaxmin(const char *name, const tn_tensor *t, const int64_t *dim, bool keepdim, bool is_max) {
   if (!valid_tensor(t)) return NULL;
+  TN__CUDA_VIA_HOST1(t, argmaxmin(name, t, dim, keepdim, is_max));
   if (t->dtype == TN_DTYPE_BOOL) return tn__error(TN_ERROR_RUNTIME, "\"%s_cpu\" not implemented for 'Bool'", name);
   if (!dim) {
     if (t->numel == 0)
@@ -1596,6 +1611,7 @@ static cum_fn cum_for(tn_dtype d) {
 
 static tn_tensor *cum_impl(const char *name, const tn_tensor *t, int64_t dim, tn_dtype dtype, bool prod) {
   if (!valid_tensor(t) || check_dtype_arg(dtype) < 0) return NULL;
+  TN__CUDA_VIA_HOST1(t, cum_impl(name, t, dim, dtype, prod));
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
   tn_dtype out_dt = int_promoted(t->dtype, dtype);

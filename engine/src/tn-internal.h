@@ -294,6 +294,9 @@ int tn__ag_check_inplace(const tn_tensor *self);
 bool tn__is_cuda(const tn_tensor *t);
 bool tn__cuda_any(const tn_tensor *a, const tn_tensor *b, const tn_tensor *c);
 tn_tensor *tn__cuda_empty(int32_t ndim, const int64_t *shape, tn_dtype dtype, tn_device device);
+/* strides NULL: contiguous; else a dense layout (the storage holds numel elements) */
+tn_tensor *tn__cuda_empty_strided(int32_t ndim, const int64_t *shape, const int64_t *strides, tn_dtype dtype,
+                                  tn_device device);
 tn_tensor *tn__cuda_contiguous(const tn_tensor *t);
 /* op: a tn_binary_op or TN__EW_ADD_ALPHA; common: the computation dtype, kout: the result's. */
 tn_tensor *tn__cuda_binary(int op, const tn_tensor *a, const tn_tensor *b, tn_tensor *self, const tn_scalar *alpha,
@@ -319,6 +322,71 @@ int tn__cuda_check_device(tn_device device);
       (opts).device = (tn_device){TN_DEVICE_CPU, 0};        \
       return tn__move_to_device((call), dev__);              \
     }                                                        \
+  } while (0)
+
+/* ----- operations without a CUDA kernel -----
+ * Device memory is managed memory, so such an operation runs its CPU kernel on host views of its
+ * operands and its result is moved to their device: a CUDA input never gives a CPU result. */
+
+/* Checks that n operands (NULL allowed) can meet on one device, as PyTorch's checks do (the CUDA
+ * ones on one device; CPU ones only as 0-dim tensors), and gives host views of them: an alias of
+ * each CUDA one, each CPU one retained. -1 with PyTorch's error set otherwise. */
+int tn__cuda_host_args(int n, const tn_tensor *const *in, tn_tensor **host, tn_device *dev);
+/* Releases the host views; returns the CPU result (NULL passes through) moved to dev. */
+tn_tensor *tn__cuda_host_done(int n, tn_tensor **host, tn_tensor *cpu_result, tn_device dev);
+/* Moves each non-NULL results[i] (CPU tensors) to dev in place; rc < 0 (a failure before) or a
+ * failed move releases them all, NULLs them and returns -1. */
+int tn__cuda_host_results(int rc, tn_device dev, int n, tn_tensor **results);
+
+/* While backward formulas run: a CPU tensor (of any shape) may meet CUDA ones, and is copied to
+ * their device (formulas build some of their tensors with CPU kernels; the user's operations keep
+ * PyTorch's same-device rule). Returns the previous setting. */
+bool tn__cuda_lenient(bool on);
+/* The same for a list of n operands (cat, stack, einsum): op runs on their host views. */
+tn_tensor *tn__cuda_via_host_list(int32_t n, tn_tensor *const *in,
+                                  tn_tensor *(*op)(int32_t n, tn_tensor *const *host, void *ctx), void *ctx);
+static inline bool tn__cuda_in_list(int32_t n, tn_tensor *const *in) {
+  for (int32_t i = 0; i < n; i++)
+    if (tn__is_cuda(in[i])) return true;
+  return false;
+}
+
+#define TN__CUDA_VIA_HOST_BODY(N, IN, DECL, CALL)                        \
+  do {                                                                   \
+    const tn_tensor *in__[N] = IN;                                       \
+    tn_tensor *host__[N];                                                \
+    tn_device dev__;                                                     \
+    if (tn__cuda_host_args(N, in__, host__, &dev__) < 0) return NULL;    \
+    tn_tensor *res__;                                                    \
+    {                                                                    \
+      DECL;                                                              \
+      res__ = (CALL);                                                    \
+    }                                                                    \
+    return tn__cuda_host_done(N, host__, res__, dev__);                  \
+  } while (0)
+#define TN__UNUSED __attribute__((unused))
+#define TN__BRACED(...) {__VA_ARGS__}
+/* When an operand is a CUDA tensor: returns CALL (the same operation again, in which the operand
+ * names now denote host views) with its result on their device. Place after the autograd
+ * hand-over, so that the recorded node keeps the device tensors. */
+#define TN__CUDA_VIA_HOST1(x, CALL)                                                          \
+  do {                                                                                       \
+    if (tn__is_cuda(x))                                                                      \
+      TN__CUDA_VIA_HOST_BODY(1, TN__BRACED(x), const tn_tensor *x TN__UNUSED = host__[0], CALL); \
+  } while (0)
+#define TN__CUDA_VIA_HOST2(x, y, CALL)                                                                         \
+  do {                                                                                                         \
+    if (tn__cuda_any(x, y, NULL))                                                                              \
+      TN__CUDA_VIA_HOST_BODY(2, TN__BRACED(x, y),                                                              \
+                             const tn_tensor *x TN__UNUSED = host__[0]; const tn_tensor *y TN__UNUSED = host__[1], \
+                             CALL);                                                                            \
+  } while (0)
+#define TN__CUDA_VIA_HOST3(x, y, z, CALL)                                                                      \
+  do {                                                                                                         \
+    if (tn__cuda_any(x, y, z))                                                                                 \
+      TN__CUDA_VIA_HOST_BODY(3, TN__BRACED(x, y, z),                                                           \
+                             const tn_tensor *x TN__UNUSED = host__[0]; const tn_tensor *y TN__UNUSED = host__[1]; \
+                             const tn_tensor *z TN__UNUSED = host__[2], CALL);                                 \
   } while (0)
 
 #endif /* TN_INTERNAL_H */

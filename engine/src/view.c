@@ -567,7 +567,21 @@ static tn_tensor *diag_embed_named(const tn_tensor *t, int64_t offset, int64_t d
   bool w = tn__ag_wants(t, NULL, NULL) && tn_dtype_is_floating(t->dtype);
   tn_tensor *pos = NULL;
   bool prev = tn_set_grad_enabled(false);
-  tn_tensor *out = embed(t, offset, dim1, dim2, shape, w ? &pos : NULL);
+  tn_tensor *out;
+  if (tn__is_cuda(t)) { /* on a host view; the result and the positions to t's device */
+    tn_tensor *h, *res[2] = {NULL, NULL};
+    tn_device dev;
+    if (tn__cuda_host_args(1, &t, &h, &dev) < 0) {
+      tn_set_grad_enabled(prev);
+      return NULL;
+    }
+    res[0] = embed(h, offset, dim1, dim2, shape, w ? &res[1] : NULL);
+    tn__cuda_host_done(1, &h, NULL, dev);
+    tn__cuda_host_results(res[0] ? 0 : -1, dev, 2, res);
+    out = res[0], pos = res[1];
+  } else {
+    out = embed(t, offset, dim1, dim2, shape, w ? &pos : NULL);
+  }
   tn_set_grad_enabled(prev);
   if (!out || !w) return out;
   return tn__ag_placed(t, out, pos, name);
@@ -724,10 +738,21 @@ static int check_list(const char *fn, int32_t n, tn_tensor *const *tensors) {
   return 0;
 }
 
+/* cat / stack of CUDA tensors: on host views of them (tn-internal.h). */
+static tn_tensor *cat_host(int32_t n, tn_tensor *const *host, void *ctx) {
+  const int64_t *dim = ctx;
+  return tn_cat(n, host, *dim);
+}
+static tn_tensor *stack_host(int32_t n, tn_tensor *const *host, void *ctx) {
+  const int64_t *dim = ctx;
+  return tn_stack(n, host, *dim);
+}
+
 tn_tensor *tn_cat(int32_t n, tn_tensor *const *tensors, int64_t dim) {
   if (check_list("cat", n, tensors) < 0) return NULL;
   for (int32_t i = 0; i < n; i++)
     if (tn__ag_wants(tensors[i], NULL, NULL)) return tn__ag_cat(false, n, tensors, dim);
+  if (tn__cuda_in_list(n, tensors)) return tn__cuda_via_host_list(n, tensors, cat_host, &dim);
   for (int32_t i = 0; i < n; i++)
     if (tensors[i]->ndim == 0)
       return tn__error(TN_ERROR_RUNTIME, "zero-dimensional tensor (at position %d) cannot be concatenated", (int)i);
@@ -807,6 +832,7 @@ tn_tensor *tn_stack(int32_t n, tn_tensor *const *tensors, int64_t dim) {
   if (check_list("stack", n, tensors) < 0) return NULL;
   for (int32_t i = 0; i < n; i++)
     if (tn__ag_wants(tensors[i], NULL, NULL)) return tn__ag_cat(true, n, tensors, dim);
+  if (tn__cuda_in_list(n, tensors)) return tn__cuda_via_host_list(n, tensors, stack_host, &dim);
   if (n <= 0) return tn__error(TN_ERROR_RUNTIME, "stack expects a non-empty TensorList");
   const tn_tensor *first = tensors[0];
   int64_t d = tn_wrap_dim(dim, (int64_t)first->ndim + 1);
@@ -906,6 +932,7 @@ static void repeat_pass(tn_storage *dst_storage, const int64_t *after, const tn_
 tn_tensor *tn_repeat(const tn_tensor *t, int32_t nreps, const int64_t *reps) {
   CHECK_LIST(nreps, reps);
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_repeat(t, nreps, reps);
+  TN__CUDA_VIA_HOST1(t, tn_repeat(t, nreps, reps));
   if (nreps < t->ndim)
     return tn__error(TN_ERROR_RUNTIME,
                      "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");

@@ -233,6 +233,268 @@ static void check_autograd(void) {
   tn_release(sq), tn_release(l), tn_release(w), tn_release(a);
 }
 
+/* ---- operations without a CUDA kernel: CPU kernels on host views, results on the device ----
+ * Each op runs on CPU inputs and on the same inputs moved to the device; the device's result must
+ * be a CUDA tensor equal to the CPU's. */
+
+typedef struct {
+  tn_tensor *x;     /* 5x7 float32 */
+  tn_tensor *sq;    /* 4x4 float32, symmetric positive definite */
+  tn_tensor *v;     /* 7 float32 */
+  tn_tensor *w;     /* 3x7 float32 (a Linear's weight) */
+  tn_tensor *b;     /* 3 float32 */
+  tn_tensor *idx;   /* int64 [4, 0, 2] */
+  tn_tensor *gidx;  /* 5x2 int64 in [0, 6) */
+  tn_tensor *mask;  /* 5x7 bool */
+  tn_tensor *cls;   /* 5 int64 class labels in [0, 7) */
+  tn_tensor *prob;  /* 5x7 float32 targets in [0, 1] */
+} Inputs;
+
+static void inputs_release(Inputs *in) {
+  tn_tensor **all = (tn_tensor **)in;
+  for (size_t i = 0; i < sizeof *in / sizeof(tn_tensor *); i++) tn_release(all[i]);
+}
+
+static tn_tensor *ints(int32_t ndim, const int64_t *shape, const int64_t *v) {
+  int64_t n = 1;
+  for (int32_t d = 0; d < ndim; d++) n *= shape[d];
+  tn_scalar s[64];
+  for (int64_t i = 0; i < n; i++) s[i] = tn_scalar_int(v[i]);
+  return tn_from_scalars(ndim, shape, s, TN_OPTS(TN_DTYPE_INT64));
+}
+
+static void make_inputs(Inputs *in) {
+  int64_t s57[] = {5, 7}, s44[] = {4, 4}, s7[] = {7}, s37[] = {3, 7}, s3[] = {3}, s52[] = {5, 2}, s5[] = {5};
+  in->x = sample(2, s57, TN_DTYPE_FLOAT32);
+  tn_tensor *m = sample(2, s44, TN_DTYPE_FLOAT32), *mt = tn_t(m), *mm = tn_matmul(m, mt);
+  tn_tensor *eye = tn_eye(4, 4, TN_OPTS(TN_DTYPE_FLOAT32));
+  in->sq = tn_add(mm, eye);
+  tn_release(m), tn_release(mt), tn_release(mm), tn_release(eye);
+  in->v = sample(1, s7, TN_DTYPE_FLOAT32);
+  in->w = sample(2, s37, TN_DTYPE_FLOAT32);
+  in->b = sample(1, s3, TN_DTYPE_FLOAT32);
+  in->idx = ints(1, s3, (const int64_t[]){4, 0, 2});
+  in->gidx = ints(2, s52, (const int64_t[]){0, 5, 1, 1, 5, 2, 3, 3, 4, 0});
+  in->mask = tn_binary(TN_BINARY_GT, in->x, tn_wrap_scalar(tn_scalar_float(0)));
+  in->cls = ints(1, s5, (const int64_t[]){1, 0, 6, 3, 3});
+  tn_tensor *sg = tn_unary(TN_UNARY_SIGMOID, in->x);
+  in->prob = sg;
+}
+
+static int inputs_to_device(const Inputs *cpu, Inputs *dev) {
+  const tn_tensor *const *src = (const tn_tensor *const *)cpu;
+  tn_tensor **dst = (tn_tensor **)dev;
+  for (size_t i = 0; i < sizeof *cpu / sizeof(tn_tensor *); i++)
+    if (!(dst[i] = src[i] ? tn_to_device(src[i], CUDA0) : NULL)) return -1;
+  return 0;
+}
+
+static tn_tensor *op_clamp(Inputs *in) {
+  tn_scalar lo = tn_scalar_float(-0.5), hi = tn_scalar_float(0.5);
+  return tn_clamp(in->x, &lo, &hi);
+}
+static tn_tensor *op_where(Inputs *in) { return tn_where(in->mask, in->x, in->prob); }
+static tn_tensor *op_logical_and(Inputs *in) { return tn_binary(TN_BINARY_LOGICAL_AND, in->mask, in->mask); }
+static tn_tensor *op_isnan(Inputs *in) { return tn_unary(TN_UNARY_ISNAN, in->x); }
+static tn_tensor *op_cat(Inputs *in) { tn_tensor *l[2] = {in->x, in->prob}; return tn_cat(2, l, 1); }
+static tn_tensor *op_stack(Inputs *in) { tn_tensor *l[2] = {in->x, in->prob}; return tn_stack(2, l, 0); }
+static tn_tensor *op_repeat(Inputs *in) { return tn_repeat(in->v, 2, (const int64_t[]){2, 3}); }
+static tn_tensor *op_index_tensor(Inputs *in) {
+  tn_index ix[2] = {{.kind = TN_INDEX_TENSOR, .tensor = in->idx}, {.kind = TN_INDEX_SLICE, .has_step = false}};
+  return tn_index_get(in->x, 2, ix);
+}
+static tn_tensor *op_index_cpu_index(Inputs *in) { /* a CPU index tensor into a CUDA tensor, as PyTorch allows */
+  tn_tensor *cpu_idx = tn_to_device(in->idx, TN_DEVICE_CPU_VALUE);
+  tn_index ix[1] = {{.kind = TN_INDEX_TENSOR, .tensor = cpu_idx}};
+  tn_tensor *r = tn_index_get(in->x, 1, ix);
+  tn_release(cpu_idx);
+  return r;
+}
+static tn_tensor *op_mask_index(Inputs *in) {
+  tn_index ix[1] = {{.kind = TN_INDEX_TENSOR, .tensor = in->mask}};
+  return tn_index_get(in->x, 1, ix);
+}
+static tn_tensor *op_masked_select(Inputs *in) { return tn_masked_select(in->x, in->mask); }
+static tn_tensor *op_index_select(Inputs *in) { return tn_index_select(in->x, 0, in->idx); }
+static tn_tensor *op_gather(Inputs *in) { return tn_gather(in->x, 1, in->gidx); }
+static tn_tensor *op_nonzero(Inputs *in) { return tn_nonzero(in->mask); }
+static tn_tensor *op_prod(Inputs *in) { return tn_prod(in->x, 1, (const int64_t[]){1}, false, TN_DTYPE_UNDEFINED); }
+static tn_tensor *op_var(Inputs *in) { return tn_var(in->x, 1, (const int64_t[]){0}, 1, false); }
+static tn_tensor *op_std(Inputs *in) { return tn_std(in->x, 0, NULL, 1, false); }
+static tn_tensor *op_logsumexp(Inputs *in) { return tn_logsumexp(in->x, 1, (const int64_t[]){1}, true); }
+static tn_tensor *op_norm(Inputs *in) { return tn_norm(in->x, 2, 0, NULL, false); }
+static tn_tensor *op_vector_norm(Inputs *in) { return tn_linalg_vector_norm(in->x, 1, 1, (const int64_t[]){1}, false); }
+static tn_tensor *op_any(Inputs *in) { return tn_any(in->mask, 1, (const int64_t[]){1}, false); }
+static tn_tensor *op_all(Inputs *in) { return tn_all(in->mask, 0, NULL, false); }
+static tn_tensor *op_max_values(Inputs *in) {
+  tn_tensor *v = NULL, *i = NULL;
+  tn_max_dim(in->x, 1, false, &v, &i);
+  tn_release(i);
+  return v;
+}
+static tn_tensor *op_max_indices(Inputs *in) {
+  tn_tensor *v = NULL, *i = NULL;
+  tn_max_dim(in->x, 0, true, &v, &i);
+  tn_release(v);
+  return i;
+}
+static tn_tensor *op_argmax(Inputs *in) { return tn_argmax(in->x, NULL, false); }
+static tn_tensor *op_cumsum(Inputs *in) { return tn_cumsum(in->x, 1, TN_DTYPE_UNDEFINED); }
+static tn_tensor *op_cumprod(Inputs *in) { return tn_cumprod(in->x, 0, TN_DTYPE_UNDEFINED); }
+static tn_tensor *op_addmm(Inputs *in) {
+  tn_tensor *wt = tn_t(in->w), *r = tn_addmm(in->b, in->x, wt, tn_scalar_int(1), tn_scalar_int(1));
+  tn_release(wt);
+  return r;
+}
+static tn_tensor *op_linear(Inputs *in) { return tn_linear(in->x, in->w, in->b); }
+static tn_tensor *op_softmax(Inputs *in) { return tn_softmax(in->x, 1, TN_DTYPE_UNDEFINED); }
+static tn_tensor *op_log_softmax(Inputs *in) { return tn_log_softmax(in->x, 0, TN_DTYPE_UNDEFINED); }
+static tn_tensor *op_nll(Inputs *in) {
+  tn_tensor *ls = tn_log_softmax(in->x, 1, TN_DTYPE_UNDEFINED);
+  tn_tensor *r = ls ? tn_nll_loss(ls, in->cls, NULL, TN_REDUCTION_MEAN, -100) : NULL;
+  tn_release(ls);
+  return r;
+}
+static tn_tensor *op_mse(Inputs *in) { return tn_mse_loss(in->x, in->prob, TN_REDUCTION_SUM); }
+static tn_tensor *op_bce_logits(Inputs *in) {
+  return tn_binary_cross_entropy_with_logits(in->x, in->prob, NULL, NULL, TN_REDUCTION_NONE);
+}
+static tn_tensor *op_bce(Inputs *in) { return tn_binary_cross_entropy(in->prob, in->prob, NULL, TN_REDUCTION_MEAN); }
+static tn_tensor *op_solve(Inputs *in) {
+  tn_tensor *col = tn_narrow(in->sq, 1, 0, 1), *r = col ? tn_linalg_solve(in->sq, col) : NULL;
+  tn_release(col);
+  return r;
+}
+static tn_tensor *op_eigvalsh(Inputs *in) { return tn_linalg_eigvalsh(in->sq, false); }
+static tn_tensor *op_matrix_norm(Inputs *in) { return tn_linalg_norm(in->sq, true, 2, NULL, 0, NULL, false); }
+static tn_tensor *op_diag_embed(Inputs *in) { return tn_diag_embed(in->v, 1, 0, 1); }
+static tn_tensor *op_diag(Inputs *in) { return tn_diag(in->sq, -1); }
+static tn_tensor *op_einsum(Inputs *in) { tn_tensor *l[2] = {in->x, in->w}; return tn_einsum("ij,kj->ik", 2, l); }
+static tn_tensor *op_dist(Inputs *in) { return tn_dist(in->x, in->prob, 3); }
+static tn_tensor *op_clamp_inplace(Inputs *in) {
+  tn_tensor *c = tn_clone(in->x);
+  tn_scalar lo = tn_scalar_float(0);
+  tn_tensor *r = c ? tn_clamp_(c, &lo, NULL) : NULL;
+  tn_release(r);
+  return c;
+}
+static tn_tensor *op_index_put(Inputs *in) {
+  tn_tensor *c = tn_clone(in->x);
+  tn_index ix[1] = {{.kind = TN_INDEX_TENSOR, .tensor = in->idx}};
+  tn_tensor *val = tn_wrap_scalar(tn_scalar_float(9));
+  if (c && tn_index_put_(c, 1, ix, val) < 0) {
+    tn_release(c);
+    c = NULL;
+  }
+  tn_release(val);
+  return c;
+}
+
+typedef tn_tensor *(*OpFn)(Inputs *);
+static const struct {
+  const char *name;
+  OpFn fn;
+} fallback_ops[] = {
+  {"clamp", op_clamp}, {"where", op_where}, {"logical_and", op_logical_and}, {"isnan", op_isnan},
+  {"cat", op_cat}, {"stack", op_stack}, {"repeat", op_repeat}, {"x[idx, :]", op_index_tensor},
+  {"x[cpu_idx]", op_index_cpu_index}, {"x[mask]", op_mask_index}, {"masked_select", op_masked_select},
+  {"index_select", op_index_select}, {"gather", op_gather}, {"nonzero", op_nonzero}, {"prod dim=1", op_prod},
+  {"var dim=0", op_var}, {"std", op_std}, {"logsumexp", op_logsumexp}, {"norm", op_norm},
+  {"linalg.vector_norm", op_vector_norm}, {"any", op_any}, {"all", op_all}, {"max(dim).values", op_max_values},
+  {"max(dim).indices", op_max_indices}, {"argmax", op_argmax}, {"cumsum", op_cumsum}, {"cumprod", op_cumprod},
+  {"addmm", op_addmm}, {"linear", op_linear}, {"softmax", op_softmax}, {"log_softmax", op_log_softmax},
+  {"nll_loss(log_softmax)", op_nll}, {"mse_loss", op_mse}, {"bce_with_logits", op_bce_logits}, {"bce", op_bce},
+  {"linalg.solve", op_solve}, {"linalg.eigvalsh", op_eigvalsh}, {"linalg.norm(ord=2)", op_matrix_norm},
+  {"diag_embed", op_diag_embed}, {"diag", op_diag}, {"einsum", op_einsum}, {"dist", op_dist},
+  {"clamp_ (in place)", op_clamp_inplace}, {"index_put_", op_index_put},
+};
+
+static void check_fallbacks(void) {
+  Inputs cpu = {0}, dev = {0};
+  make_inputs(&cpu);
+  if (inputs_to_device(&cpu, &dev) < 0) {
+    ok(0, "inputs moved to the device");
+    inputs_release(&cpu);
+    inputs_release(&dev);
+    return;
+  }
+  for (size_t i = 0; i < sizeof fallback_ops / sizeof *fallback_ops; i++) {
+    tn_tensor *want = fallback_ops[i].fn(&cpu);
+    tn_error_clear();
+    tn_tensor *got = fallback_ops[i].fn(&dev);
+    tn_dtype dt = want ? want->dtype : TN_DTYPE_FLOAT32;
+    char what[96];
+    snprintf(what, sizeof what, "%s on the device", fallback_ops[i].name);
+    compare(what, dt, got, want);
+  }
+  /* mixing a CUDA operand with a CPU tensor (not 0-dim) is PyTorch's error */
+  tn_tensor *mixed = tn_addmm(cpu.b, dev.x, dev.x, tn_scalar_int(1), tn_scalar_int(1));
+  ok(!mixed && strstr(tn_error_message(), "same device") != NULL, "addmm with a CPU bias and CUDA matrices is an error");
+  tn_release(mixed);
+  tn_tensor *l[2] = {cpu.x, dev.x};
+  mixed = tn_cat(2, l, 0);
+  ok(!mixed && strstr(tn_error_message(), "same device") != NULL, "cat of a CPU and a CUDA tensor is an error");
+  tn_release(mixed);
+  inputs_release(&cpu);
+  inputs_release(&dev);
+}
+
+/* Gradients through the fallbacks: a loss made of many of them, backward on each device; the
+ * gradients (on the device) must match the CPU's. */
+static tn_tensor *many_op_loss(Inputs *in, tn_tensor *p) {
+  tn_tensor *h = tn_linear(in->x, p, in->b);                          /* addmm */
+  tn_tensor *a = h ? tn_unary(TN_UNARY_TANH, h) : NULL;
+  tn_scalar lo = tn_scalar_float(-0.9), hi = tn_scalar_float(0.9);
+  tn_tensor *c = a ? tn_clamp(a, &lo, &hi) : NULL;                    /* clamp */
+  tn_tensor *pair[2] = {c, a};
+  tn_tensor *cc = c ? tn_cat(2, pair, 1) : NULL;                       /* cat: 5x6 */
+  tn_tensor *ls = cc ? tn_log_softmax(cc, 1, TN_DTYPE_UNDEFINED) : NULL;
+  tn_tensor *cls = in->cls ? tn_clamp(in->cls, NULL, &(tn_scalar){.kind = TN_SCALAR_INT, .v.i = 5}) : NULL;
+  tn_tensor *nll = ls && cls ? tn_nll_loss(ls, cls, NULL, TN_REDUCTION_MEAN, -100) : NULL;
+  tn_index ix[1] = {{.kind = TN_INDEX_TENSOR, .tensor = in->idx}};
+  tn_tensor *rows = cc ? tn_index_get(cc, 1, ix) : NULL;               /* advanced indexing */
+  tn_tensor *mv = NULL, *mi = NULL;
+  if (rows) tn_max_dim(rows, 1, false, &mv, &mi);                      /* max(dim) */
+  tn_tensor *var = mv ? tn_var(mv, 0, NULL, 1, false) : NULL;          /* var */
+  tn_tensor *sm = cc ? tn_softmax(cc, 0, TN_DTYPE_UNDEFINED) : NULL;
+  tn_tensor *g = sm ? tn_gather(sm, 1, in->gidx) : NULL;               /* gather */
+  tn_tensor *gs = g ? tn_sum(g, 0, NULL, false, TN_DTYPE_UNDEFINED) : NULL;
+  tn_tensor *t1 = nll && var ? tn_add(nll, var) : NULL, *loss = t1 && gs ? tn_add(t1, gs) : NULL;
+  tn_tensor *all[] = {h, a, c, cc, ls, cls, nll, rows, mv, mi, var, sm, g, gs, t1};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) tn_release(all[i]);
+  return loss;
+}
+
+static tn_tensor *grad_of_many(Inputs *in, tn_tensor **loss_out) {
+  tn_tensor *p = tn_clone(in->w);
+  tn_tensor *r = p ? tn_requires_grad_(p, true) : NULL;
+  tn_release(r);
+  tn_tensor *loss = p ? many_op_loss(in, p) : NULL;
+  tn_tensor *g = loss && tn_backward(loss, NULL, false, false) == 0 ? tn_grad(p) : NULL;
+  *loss_out = loss;
+  tn_release(p);
+  return g;
+}
+
+static void check_fallback_autograd(void) {
+  Inputs cpu = {0}, dev = {0};
+  make_inputs(&cpu);
+  if (inputs_to_device(&cpu, &dev) == 0) {
+    tn_tensor *lc = NULL, *ld = NULL;
+    tn_tensor *gc = grad_of_many(&cpu, &lc);
+    tn_tensor *gd = grad_of_many(&dev, &ld);
+    tn_tensor *lcd = ld ? tn_detach(ld) : NULL, *lcc = lc ? tn_detach(lc) : NULL;
+    compare("a loss through the fallbacks", TN_DTYPE_FLOAT32, lcd, lcc);
+    compare("its gradient (addmm, clamp, cat, log_softmax, nll_loss, indexing, max, var, softmax, gather)",
+            TN_DTYPE_FLOAT32, gd, gc);
+    tn_release(lc), tn_release(ld);
+  } else {
+    ok(0, "inputs moved to the device");
+  }
+  inputs_release(&cpu);
+  inputs_release(&dev);
+}
+
 /* ---- benchmarks ---- */
 
 static double now(void) {
@@ -319,6 +581,8 @@ int main(int argc, char **argv) {
   check_reductions();
   check_matmul();
   check_autograd();
+  check_fallbacks();
+  check_fallback_autograd();
   if (argc > 1 && strcmp(argv[1], "--bench") == 0) bench();
   printf("1..%d\n", n_tests);
   return n_failed ? 1 : 0;
