@@ -329,6 +329,66 @@ static void run_convert(void) {
   tn_release(f);
 }
 
+/* ----- float32 tanh: correctly rounded from double -----
+ * The engine's float tanh computes in double; its result must be libm's double tanh rounded to
+ * float (a reference computed another way), for 2 million inputs — random bit patterns and values
+ * spread over [-10, 10], contiguous (the AVX2 loop) and strided (the scalar one) — plus the
+ * specials; and the same bits in both builds. */
+static float *tanh_inputs(int64_t n) {
+  float *x = g_new(float, n);
+  for (int64_t i = 0; i < n; i++) {
+    uint32_t b = (uint32_t)rnd();
+    float f;
+    memcpy(&f, &b, 4);
+    x[i] = i % 2 ? (float)((double)(b % 200000001u) / 1e7 - 10.0) : f;
+  }
+  static const float specials[] = {0.0f, -0.0f, INFINITY, -INFINITY, 1e-30f, -1e-40f, 9.0f, -8.9f, 10.0f, 0.5f};
+  memcpy(x, specials, sizeof specials);
+  return x;
+}
+
+static uint32_t *tanh_last;
+
+static void check_tanh(void) {
+  enum { N = 1000000 };
+  int64_t shape[] = {N}, strided[] = {N, 2};
+  rng_state = 777;
+  float *x = tanh_inputs(2 * N);
+  tn_tensor *xs = tn_from_blob(x, 2, strided, (int64_t[]){2, 1}, TN_DTYPE_FLOAT32, NULL, NULL);
+  tn_tensor *xc = tn_from_blob(x, 1, shape, NULL, TN_DTYPE_FLOAT32, NULL, NULL);
+  tn_tensor *col = tn_select(xs, 1, 1); /* stride 2: the scalar loop */
+  tn_tensor *yc = tn_unary(TN_UNARY_TANH, xc), *ys = tn_unary(TN_UNARY_TANH, col);
+  g_assert_nonnull(yc);
+  g_assert_nonnull(ys);
+  const float *pc = tn_data_ptr(yc), *ps = tn_data_ptr(ys);
+  int64_t wrong = 0;
+  for (int64_t i = 0; i < N; i++) {
+    float want_c = (float)tanh((double)x[i]), want_s = (float)tanh((double)x[2 * i + 1]);
+    if (memcmp(&pc[i], &want_c, 4) != 0 && !(isnan(pc[i]) && isnan(want_c))) wrong++;
+    if (memcmp(&ps[i], &want_s, 4) != 0 && !(isnan(ps[i]) && isnan(want_s))) wrong++;
+  }
+  g_assert_cmpint(wrong, ==, 0);
+  g_assert_true(signbit(pc[1]) && pc[1] == 0.0f); /* tanh(-0) = -0 */
+  g_assert_cmpfloat(pc[2], ==, 1.0f);
+  g_assert_cmpfloat(pc[3], ==, -1.0f);
+  /* the same bits in both builds */
+  if (!tanh_last) {
+    tanh_last = g_new(uint32_t, N);
+    memcpy(tanh_last, pc, (size_t)N * 4);
+  } else {
+    g_assert_cmpint(memcmp(tanh_last, pc, (size_t)N * 4), ==, 0);
+  }
+  tn_release(yc), tn_release(ys), tn_release(col), tn_release(xs), tn_release(xc);
+  g_free(x);
+}
+
+static void test_tanh(void) {
+  both_builds(check_tanh);
+  g_free(tanh_last);
+  tanh_last = NULL;
+  check_skip_note();
+}
+
 static void test_convert(void) {
   check_skip_note();
   both_builds(run_convert);
@@ -542,6 +602,7 @@ int main(int argc, char **argv) {
   tn__cpu_force(-1);
   g_test_add_func("/engine/elementwise-simd/binary", test_binary);
   g_test_add_func("/engine/elementwise-simd/unary", test_unary);
+  g_test_add_func("/engine/elementwise-simd/tanh", test_tanh);
   g_test_add_func("/engine/elementwise-simd/convert", test_convert);
   g_test_add_func("/engine/elementwise-simd/transpose", test_transpose);
   g_test_add_func("/engine/elementwise-simd/sums", test_sums);
