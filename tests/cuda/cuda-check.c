@@ -81,9 +81,11 @@ static tn_tensor *sample(int32_t ndim, const int64_t *shape, tn_dtype dtype) {
   if (tn_dtype_is_floating(dtype)) {
     s = tn_to_dtype(r, dtype, false);
   } else { /* small integers, never zero (so integer division and remainder are defined) */
-    tn_tensor *k = tn_mul(r, tn_wrap_scalar(tn_scalar_float(3)));
+    tn_tensor *three = tn_wrap_scalar(tn_scalar_float(3)), *half = tn_wrap_scalar(tn_scalar_float(0.5));
+    tn_tensor *k = tn_mul(r, three);
     tn_tensor *f = k ? tn_unary(TN_UNARY_ROUND, k) : NULL;
-    tn_tensor *nz = f ? tn_add(f, tn_wrap_scalar(tn_scalar_float(0.5))) : NULL;
+    tn_tensor *nz = f ? tn_add(f, half) : NULL;
+    tn_release(three), tn_release(half);
     tn_tensor *sg = nz ? tn_unary(TN_UNARY_SIGN, nz) : NULL;
     tn_tensor *v = sg ? tn_add(f, sg) : NULL;
     s = v ? tn_to_dtype(v, dtype, false) : NULL;
@@ -228,7 +230,8 @@ static void check_autograd(void) {
   tn_tensor *sq = tn_mul(w, w), *l = sq ? tn_sum(sq, 0, NULL, false, TN_DTYPE_UNDEFINED) : NULL;
   int rc = l ? tn_backward(l, NULL, false, false) : -1;
   tn_tensor *g = rc == 0 ? tn_grad(w) : NULL;
-  tn_tensor *want = tn_mul(a, tn_wrap_scalar(tn_scalar_float(2)));
+  tn_tensor *two = tn_wrap_scalar(tn_scalar_float(2)), *want = tn_mul(a, two);
+  tn_release(two);
   compare("autograd grad of sum(w*w)", TN_DTYPE_FLOAT32, g, want);
   tn_release(sq), tn_release(l), tn_release(w), tn_release(a);
 }
@@ -275,7 +278,9 @@ static void make_inputs(Inputs *in) {
   in->b = sample(1, s3, TN_DTYPE_FLOAT32);
   in->idx = ints(1, s3, (const int64_t[]){4, 0, 2});
   in->gidx = ints(2, s52, (const int64_t[]){0, 5, 1, 1, 5, 2, 3, 3, 4, 0});
-  in->mask = tn_binary(TN_BINARY_GT, in->x, tn_wrap_scalar(tn_scalar_float(0)));
+  tn_tensor *zero = tn_wrap_scalar(tn_scalar_float(0));
+  in->mask = tn_binary(TN_BINARY_GT, in->x, zero);
+  tn_release(zero);
   in->cls = ints(1, s5, (const int64_t[]){1, 0, 6, 3, 3});
   tn_tensor *sg = tn_unary(TN_UNARY_SIGMOID, in->x);
   in->prob = sg;
