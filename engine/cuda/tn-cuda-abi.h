@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define TN_CUDA_ABI_VERSION 1
+#define TN_CUDA_ABI_VERSION 2
 #define TN_CUDA_MAX_DIMS 16
 
 /* The geometry of an element-wise loop: up to three operands (0: output, 1, 2: inputs) over one
@@ -72,6 +72,11 @@ typedef struct tn_cuda_module {
   int (*gemm)(int dtype, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k, double alpha, const void *a,
               int64_t lda, int64_t stride_a, const void *b, int64_t ldb, int64_t stride_b, double beta, void *c,
               int64_t ldc, int64_t stride_c, int64_t batch, int allow_tf32);
+
+  /* Indexing (version 2): out[i] = in[pos[i]] for i < n, elements of elem_size bytes (1, 2, 4 or 8),
+   * positions (int64, on the device) counted in elements from in. The engine works the positions
+   * out (every indexing op is a gather of element positions) and the device moves the data. */
+  int (*take)(size_t elem_size, void *out, const void *in, const int64_t *pos, int64_t n);
 } tn_cuda_module;
 
 /* The module's one export. */

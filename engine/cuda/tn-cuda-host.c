@@ -404,11 +404,19 @@ static int h_gemm(int dtype, int trans_a, int trans_b, int64_t m, int64_t n, int
   return 0;
 }
 
+static int h_take(size_t elem_size, void *out, const void *in, const int64_t *pos, int64_t n) {
+  if (elem_size != 1 && elem_size != 2 && elem_size != 4 && elem_size != 8)
+    return fail("take: elements of %d bytes are not supported", (int)elem_size);
+  for (int64_t i = 0; i < n; i++)
+    memcpy((char *)out + (size_t)i * elem_size, (const char *)in + (size_t)pos[i] * elem_size, elem_size);
+  return 0;
+}
+
 static const tn_cuda_module table = {
   TN_CUDA_ABI_VERSION,
   h_init, h_device_name, h_total_memory, h_set_device, h_synchronize, h_last_error,
   h_alloc, h_release, h_copy, h_copy, h_copy,
-  h_cast, h_fill, h_binary, h_unary, h_reduce_rows, h_gemm,
+  h_cast, h_fill, h_binary, h_unary, h_reduce_rows, h_gemm, h_take,
 };
 
 EXPORT const tn_cuda_module *tn_cuda_module_v1(void) { return &table; }

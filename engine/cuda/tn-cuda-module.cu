@@ -649,11 +649,30 @@ int m_gemm(int dtype, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
   return check("gemm");
 }
 
+template <typename T>
+__global__ void take_kernel(T *out, const T *in, const int64_t *pos, int64_t n) {
+  GRID_LOOP(i, n) out[i] = in[pos[i]];
+}
+
+int m_take(size_t elem_size, void *out, const void *in, const int64_t *pos, int64_t n) {
+  if (n == 0) return 0;
+  switch (elem_size) {
+  case 1: take_kernel<uint8_t><<<blocks_for(n), 256>>>((uint8_t *)out, (const uint8_t *)in, pos, n); break;
+  case 2: take_kernel<uint16_t><<<blocks_for(n), 256>>>((uint16_t *)out, (const uint16_t *)in, pos, n); break;
+  case 4: take_kernel<uint32_t><<<blocks_for(n), 256>>>((uint32_t *)out, (const uint32_t *)in, pos, n); break;
+  case 8: take_kernel<uint64_t><<<blocks_for(n), 256>>>((uint64_t *)out, (const uint64_t *)in, pos, n); break;
+  default:
+    snprintf(error_text, sizeof error_text, "take: elements of %zu bytes are not supported", elem_size);
+    return -1;
+  }
+  return check("take");
+}
+
 const tn_cuda_module table = {
   TN_CUDA_ABI_VERSION,
   m_init, m_device_name, m_total_memory, m_set_device, m_synchronize, m_last_error,
   m_alloc, m_release_sized, m_copy_h2d, m_copy_d2h, m_copy_d2d,
-  m_cast, m_fill, m_binary, m_unary, m_reduce_rows, m_gemm,
+  m_cast, m_fill, m_binary, m_unary, m_reduce_rows, m_gemm, m_take,
 };
 
 } // namespace

@@ -414,6 +414,41 @@ tn_tensor *tn__cuda_via_host_list(int32_t n, tn_tensor *const *in,
   return r;
 }
 
+tn_tensor *tn__cuda_take(const tn_tensor *t, tn_tensor *(*pick)(const tn_tensor *positions, void *ctx), void *ctx) {
+  tn_device dev;
+  if (op_device(1, &t, &dev) < 0) return NULL;
+  tn_tensor *P = tn__new(t->ndim, t->shape, TN_DTYPE_INT64);
+  if (!P) return NULL;
+  int64_t *p = (int64_t *)tn__data(P), idx[TN_MAX_DIMS] = {0}, pos = t->offset;
+  for (int64_t i = 0; i < t->numel; i++) { /* row-major walk over t's dims, its offsets alongside */
+    p[i] = pos;
+    for (int32_t d = t->ndim - 1; d >= 0; d--) {
+      if (++idx[d] < t->shape[d]) {
+        pos += t->strides[d];
+        break;
+      }
+      pos -= (idx[d] - 1) * t->strides[d];
+      idx[d] = 0;
+    }
+  }
+  tn_tensor *q = pick(P, ctx);
+  tn_release(P);
+  tn_tensor *qc = q ? tn_contiguous(q) : NULL;
+  tn_release(q);
+  if (!qc) return NULL;
+  tn_tensor *qd = qc->dtype == TN_DTYPE_INT64 ? tn_to_device(qc, dev) : NULL;
+  tn_tensor *out = qd ? tn__cuda_empty(qc->ndim, qc->shape, t->dtype, dev) : NULL;
+  if (out && mod->take(tn__dtype_traits[t->dtype].size, tn__data(out), t->storage->data, (const int64_t *)tn__data(qd),
+                       out->numel) < 0) {
+    module_error();
+    tn_release(out);
+    out = NULL;
+  }
+  tn_release(qc);
+  tn_release(qd);
+  return out;
+}
+
 int tn__cuda_host_results(int rc, tn_device dev, int n, tn_tensor **results) {
   for (int i = 0; i < n; i++)
     if (rc == 0 && results[i] && !(results[i] = to_dev_result(results[i], dev))) rc = -1;

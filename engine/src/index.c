@@ -640,6 +640,46 @@ static tn_tensor *apply_slicing(const tn_tensor *self, int32_t n, const tn_index
   return result;
 }
 
+/* ----- indexing CUDA tensors -----
+ * The positions of the result's elements are worked out on the CPU, by the same op over a tensor of
+ * element positions (host views of the index tensors), and the device gathers the data
+ * (tn__cuda_take). index_put_ writes through a host view of the (managed) memory. */
+
+typedef struct {
+  int which; /* 0 index_select, 1 gather, 2 masked_select, 3 index_get */
+  int64_t dim;
+  const tn_tensor *index;
+  int32_t n;
+  const tn_index *idx;
+} pick_ctx;
+
+static tn_tensor *pick_positions(const tn_tensor *positions, void *c) {
+  pick_ctx *p = c;
+  switch (p->which) {
+  case 0: return tn_index_select(positions, p->dim, p->index);
+  case 1: return tn_gather(positions, p->dim, p->index);
+  case 2: return tn_masked_select(positions, p->index);
+  default: return tn_index_get(positions, p->n, p->idx);
+  }
+}
+
+/* which 0..2 with a CUDA self or index: the index's host view picks positions of self's elements. */
+static tn_tensor *take_on_device(int which, const tn_tensor *t, int64_t dim, const tn_tensor *index) {
+  const tn_tensor *ops[2] = {t, index};
+  tn_tensor *host[2];
+  tn_device dev;
+  if (tn__cuda_host_args(2, ops, host, &dev) < 0) return NULL;
+  tn_tensor *r;
+  if (!tn__is_cuda(t)) { /* a CPU self with a CUDA index: on the CPU, the result then moved, as before */
+    r = tn__cuda_host_done(0, NULL, pick_positions(host[0], &(pick_ctx){which, dim, host[1], 0, NULL}), dev);
+  } else {
+    pick_ctx c = {which, dim, host[1], 0, NULL};
+    r = tn__cuda_take(t, pick_positions, &c);
+  }
+  tn__cuda_host_done(2, host, NULL, dev);
+  return r;
+}
+
 /* ----- indexing with CUDA tensors: advanced indexing runs on host views (tn-internal.h) ----- */
 
 /* Whether a CUDA tensor takes part in advanced indexing (basic indexing of a CUDA tensor makes
@@ -708,9 +748,10 @@ tn_tensor *tn_index_get(const tn_tensor *t, int32_t n, const tn_index *idx) {
   if (index_on_cuda(t, n, idx)) {
     index_host h;
     if (index_host_views(&h, t, n, idx, NULL) < 0) return NULL;
-    tn_tensor *r = tn_index_get(h.t, n, h.idx);
+    pick_ctx c = {3, 0, NULL, n, h.idx};
+    tn_tensor *r = tn__cuda_take(t, pick_positions, &c);
     index_host_release(&h);
-    return tn__cuda_host_done(0, NULL, r, h.dev);
+    return r;
   }
   /* get_item's single-index shortcuts (no "too many indices" check for them) */
   if (n == 1) {
@@ -1078,7 +1119,7 @@ done:
 
 tn_tensor *tn_masked_select(const tn_tensor *t, const tn_tensor *mask) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(2, t, 0, mask);
-  TN__CUDA_VIA_HOST2(t, mask, tn_masked_select(t, mask));
+  if (tn__cuda_any(t, mask, NULL)) return take_on_device(2, t, 0, mask);
   if (!is_mask_dtype(mask->dtype))
     return tn__error(TN_ERROR_RUNTIME, "masked_select: expected BoolTensor or ByteTensor for mask");
   int32_t nd;
@@ -1138,7 +1179,7 @@ tn_tensor *tn_masked_select(const tn_tensor *t, const tn_tensor *mask) {
 
 tn_tensor *tn_index_select(const tn_tensor *t, int64_t dim, const tn_tensor *index) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(0, t, dim, index);
-  TN__CUDA_VIA_HOST2(t, index, tn_index_select(t, dim, index));
+  if (tn__cuda_any(t, index, NULL)) return take_on_device(0, t, dim, index);
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
   if (index->ndim > 1) return tn__error(TN_ERROR_INDEX, "index_select(): Index is supposed to be a vector");
@@ -1194,7 +1235,7 @@ tn_tensor *tn_index_select(const tn_tensor *t, int64_t dim, const tn_tensor *ind
 
 tn_tensor *tn_gather(const tn_tensor *t, int64_t dim, const tn_tensor *index) {
   if (tn__ag_wants(t, NULL, NULL)) return tn__ag_gather_op(1, t, dim, index);
-  TN__CUDA_VIA_HOST2(t, index, tn_gather(t, dim, index));
+  if (tn__cuda_any(t, index, NULL)) return take_on_device(1, t, dim, index);
   int64_t d = tn_wrap_dim(dim, t->ndim);
   if (d < 0) return NULL;
   if (index->numel == 0) return tn__new(index->ndim, index->shape, t->dtype);

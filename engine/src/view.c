@@ -2,6 +2,7 @@
  * computes for each, with its error messages. Views share storage through tn__new_view; the few
  * operations that must copy (reshape of an incompatible layout, cat, stack, repeat) say so. */
 #include "tn-internal.h"
+#include "tn-cuda.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -738,21 +739,24 @@ static int check_list(const char *fn, int32_t n, tn_tensor *const *tensors) {
   return 0;
 }
 
-/* cat / stack of CUDA tensors: on host views of them (tn-internal.h). */
-static tn_tensor *cat_host(int32_t n, tn_tensor *const *host, void *ctx) {
-  const int64_t *dim = ctx;
-  return tn_cat(n, host, *dim);
-}
-static tn_tensor *stack_host(int32_t n, tn_tensor *const *host, void *ctx) {
-  const int64_t *dim = ctx;
-  return tn_stack(n, host, *dim);
-}
-
 tn_tensor *tn_cat(int32_t n, tn_tensor *const *tensors, int64_t dim) {
   if (check_list("cat", n, tensors) < 0) return NULL;
   for (int32_t i = 0; i < n; i++)
     if (tn__ag_wants(tensors[i], NULL, NULL)) return tn__ag_cat(false, n, tensors, dim);
-  if (tn__cuda_in_list(n, tensors)) return tn__cuda_via_host_list(n, tensors, cat_host, &dim);
+  /* CUDA inputs: the result is made on their device and each input copied into its slab there */
+  bool on_cuda = tn__cuda_in_list(n, tensors);
+  tn_device dev = TN_DEVICE_CPU_VALUE;
+  for (int32_t i = 0; on_cuda && i < n; i++) {
+    if (!tn__is_cuda(tensors[i])) {
+      char a[16], b[16];
+      for (int32_t j = 0; j < n; j++)
+        if (tn__is_cuda(tensors[j])) dev = tensors[j]->device;
+      return tn__error(TN_ERROR_RUNTIME,
+                       "Expected all tensors to be on the same device, but found at least two devices, %s and %s!",
+                       tn_device_format(dev, a, sizeof a), tn_device_format(TN_DEVICE_CPU_VALUE, b, sizeof b));
+    }
+    dev = tensors[i]->device;
+  }
   for (int32_t i = 0; i < n; i++)
     if (tensors[i]->ndim == 0)
       return tn__error(TN_ERROR_RUNTIME, "zero-dimensional tensor (at position %d) cannot be concatenated", (int)i);
@@ -769,7 +773,7 @@ tn_tensor *tn_cat(int32_t n, tn_tensor *const *tensors, int64_t dim) {
   for (int32_t i = 1; i < n; i++) dtype = tn_promote_types(dtype, tensors[i]->dtype);
   if (valid < 0) {
     int64_t zero = 0;
-    return tn__new(1, &zero, dtype);
+    return on_cuda ? tn__cuda_empty(1, &zero, dtype, dev) : tn__new(1, &zero, dtype);
   }
   const tn_tensor *first = tensors[valid];
   int64_t size_at_dim = 0;
@@ -799,9 +803,9 @@ tn_tensor *tn_cat(int32_t n, tn_tensor *const *tensors, int64_t dim) {
     st[3] = shape[1];
     st[2] = st[3] * shape[3];
     st[0] = st[2] * shape[2];
-    out = tn_empty_strided(4, shape, st, TN_OPTS(dtype));
+    out = on_cuda ? tn__cuda_empty_strided(4, shape, st, dtype, dev) : tn_empty_strided(4, shape, st, TN_OPTS(dtype));
   } else {
-    out = tn__new(first->ndim, shape, dtype);
+    out = on_cuda ? tn__cuda_empty(first->ndim, shape, dtype, dev) : tn__new(first->ndim, shape, dtype);
   }
   if (!out || out->numel == 0) return out;
   /* copy each input into its slab of the output */
@@ -816,6 +820,13 @@ tn_tensor *tn_cat(int32_t n, tn_tensor *const *tensors, int64_t dim) {
     slab.offset = at * out->strides[dim];
     slab.view_base = NULL;
     at += t->shape[dim];
+    if (on_cuda) { /* a device copy into the slab (a view of out's memory) */
+      if (tn__cuda_copy(&slab, t) < 0) {
+        tn_release(out);
+        return NULL;
+      }
+      continue;
+    }
     if (dim == 0 && t->dtype == dtype && tn_is_contiguous(t) && tn_is_contiguous(out)) {
       memcpy(tn__data(&slab), tn__data(t), (size_t)t->numel * esize);
       continue;
@@ -832,7 +843,6 @@ tn_tensor *tn_stack(int32_t n, tn_tensor *const *tensors, int64_t dim) {
   if (check_list("stack", n, tensors) < 0) return NULL;
   for (int32_t i = 0; i < n; i++)
     if (tn__ag_wants(tensors[i], NULL, NULL)) return tn__ag_cat(true, n, tensors, dim);
-  if (tn__cuda_in_list(n, tensors)) return tn__cuda_via_host_list(n, tensors, stack_host, &dim);
   if (n <= 0) return tn__error(TN_ERROR_RUNTIME, "stack expects a non-empty TensorList");
   const tn_tensor *first = tensors[0];
   int64_t d = tn_wrap_dim(dim, (int64_t)first->ndim + 1);

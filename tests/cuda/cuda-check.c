@@ -302,6 +302,12 @@ static tn_tensor *op_where(Inputs *in) { return tn_where(in->mask, in->x, in->pr
 static tn_tensor *op_logical_and(Inputs *in) { return tn_binary(TN_BINARY_LOGICAL_AND, in->mask, in->mask); }
 static tn_tensor *op_isnan(Inputs *in) { return tn_unary(TN_UNARY_ISNAN, in->x); }
 static tn_tensor *op_cat(Inputs *in) { tn_tensor *l[2] = {in->x, in->prob}; return tn_cat(2, l, 1); }
+static tn_tensor *op_cat_promote(Inputs *in) { /* float32 and float64 along dim 0: a float64 result */
+  tn_tensor *d = tn_to_dtype(in->x, TN_DTYPE_FLOAT64, false), *l[3] = {in->x, d, in->x};
+  tn_tensor *r = d ? tn_cat(3, l, 0) : NULL;
+  tn_release(d);
+  return r;
+}
 static tn_tensor *op_stack(Inputs *in) { tn_tensor *l[2] = {in->x, in->prob}; return tn_stack(2, l, 0); }
 static tn_tensor *op_repeat(Inputs *in) { return tn_repeat(in->v, 2, (const int64_t[]){2, 3}); }
 static tn_tensor *op_index_tensor(Inputs *in) {
@@ -401,7 +407,7 @@ static const struct {
   OpFn fn;
 } fallback_ops[] = {
   {"clamp", op_clamp}, {"where", op_where}, {"logical_and", op_logical_and}, {"isnan", op_isnan},
-  {"cat", op_cat}, {"stack", op_stack}, {"repeat", op_repeat}, {"x[idx, :]", op_index_tensor},
+  {"cat", op_cat}, {"cat float32 + float64", op_cat_promote}, {"stack", op_stack}, {"repeat", op_repeat}, {"x[idx, :]", op_index_tensor},
   {"x[cpu_idx]", op_index_cpu_index}, {"x[mask]", op_mask_index}, {"masked_select", op_masked_select},
   {"index_select", op_index_select}, {"gather", op_gather}, {"nonzero", op_nonzero}, {"prod dim=1", op_prod},
   {"var dim=0", op_var}, {"std", op_std}, {"logsumexp", op_logsumexp}, {"norm", op_norm},
