@@ -641,6 +641,43 @@ tn_tensor *tn__cuda_reduce(int kind, const tn_tensor *t, int32_t ndims, const in
   return out;
 }
 
+int tn__cuda_same_device(int n, const tn_tensor *const *ts) {
+  tn_device dev;
+  return op_device(n, ts, &dev);
+}
+
+tn_tensor *tn__cuda_addmm(const tn_tensor *se, const tn_tensor *m1, const tn_tensor *m2, double beta, double alpha) {
+  const tn_tensor *ops[3] = {se, m1, m2};
+  tn_device dev;
+  if (op_device(3, ops, &dev) < 0) return NULL;
+  int64_t M = m1->shape[0], K = m1->shape[1], N = m2->shape[1];
+  if (!tn_dtype_is_floating(m1->dtype) || M == 0 || N == 0 || K == 0) { /* the CPU op on host views */
+    tn_tensor *host[3];
+    if (tn__cuda_host_args(3, ops, host, &dev) < 0) return NULL;
+    tn_tensor *r = tn_addmm(host[0], host[1], host[2], tn_scalar_float(beta), tn_scalar_float(alpha));
+    return tn__cuda_host_done(3, host, r, dev);
+  }
+  int64_t shape[2] = {M, N};
+  tn_tensor *out = tn__cuda_empty(2, shape, m1->dtype, dev);
+  tn_tensor *ad = out ? tn_to_device(m1, dev) : NULL, *bd = ad ? tn_to_device(m2, dev) : NULL;
+  tn_tensor *ac = bd ? tn__cuda_contiguous(ad) : NULL, *bc = ac ? tn__cuda_contiguous(bd) : NULL;
+  int rc = bc ? 0 : -1;
+  if (rc == 0 && beta != 0) { /* beta 0 ignores self, NaNs included, as BLAS does */
+    tn_tensor *sd = on_device(se, m1->dtype, dev, 2, shape);
+    rc = sd ? device_cast(out, sd) : -1;
+    tn_release(sd);
+  }
+  if (rc == 0 && mod->gemm(m1->dtype, 0, 0, M, N, K, alpha, tn__data(ac), K, M * K, tn__data(bc), N, K * N, beta,
+                           tn__data(out), N, M * N, 1, allow_tf32) < 0)
+    rc = module_error();
+  tn_release(ad), tn_release(bd), tn_release(ac), tn_release(bc);
+  if (rc < 0) {
+    tn_release(out);
+    return NULL;
+  }
+  return out;
+}
+
 /* matmul: 2-D @ 2-D and equal-batch 3-D @ 3-D of a float dtype through cuBLAS; every other form
  * through the CPU kernels on host aliases. */
 tn_tensor *tn__cuda_matmul(const tn_tensor *a, const tn_tensor *b) {

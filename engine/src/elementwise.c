@@ -686,6 +686,27 @@ tn_tensor *tn_unary_(tn_unary_op op, tn_tensor *a) {
 static tn_tensor *clamp_impl(const tn_tensor *a, const tn_scalar *min, const tn_scalar *max, tn_tensor *self) {
   if (check_args("clamp", a, "input", 1, NULL, NULL, 0) < 0) return NULL;
   if (!min && !max) return tn__error(TN_ERROR_RUNTIME, "torch.clamp: At least one of 'min' or 'max' must not be None");
+  if (tn__is_cuda(a) && is_float(a->dtype) && (!self || self == a)) {
+    /* on the device: min(max(a, lo), hi) with the maximum / minimum kernels, which give NaN for a NaN
+     * element or bound, as clamp does */
+    tn_tensor *r = tn_retain((tn_tensor *)a);
+    const tn_scalar *bound[2] = {min, max};
+    for (int k = 0; k < 2 && r; k++) {
+      if (!bound[k]) continue;
+      tn_tensor *s = tn_wrap_scalar(*bound[k]);
+      tn_binary_op op = k == 0 ? TN_BINARY_MAXIMUM : TN_BINARY_MINIMUM;
+      tn_tensor *next = s ? tn_binary(op, r, s) : NULL;
+      tn_release(s);
+      tn_release(r);
+      r = next;
+    }
+    if (r && self) { /* one write into self: one version step, as PyTorch's clamp_ */
+      tn_tensor *w = tn_copy_(self, r);
+      tn_release(r);
+      r = w;
+    }
+    return r;
+  }
   tn_dtype rt = a->dtype;
   if (!is_float(rt)) {
     /* the scalars take part in type promotion as wrapped numbers */

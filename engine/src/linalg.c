@@ -431,7 +431,7 @@ static int gemm_beta(tn_dtype dt, int64_t M, int64_t N, int64_t K, mat_ref a, ma
 tn_tensor *tn_addmm(const tn_tensor *self, const tn_tensor *m1, const tn_tensor *m2, tn_scalar beta,
                     tn_scalar alpha) {
   if (tn__ag_wants(self, m1, m2)) return tn__ag_addmm(self, m1, m2, beta, alpha);
-  TN__CUDA_VIA_HOST3(self, m1, m2, tn_addmm(self, m1, m2, beta, alpha));
+  if (tn__cuda_any(self, m1, m2) && tn__cuda_same_device(3, (const tn_tensor *[]){self, m1, m2}) < 0) return NULL;
   if (!self || !m1 || !m2) return tn__error(TN_ERROR_TYPE, "addmm(): argument is None");
   if (m1->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "mat1 must be a matrix, got %d-D tensor", m1->ndim);
   if (m2->ndim != 2) return tn__error(TN_ERROR_RUNTIME, "mat2 must be a matrix, got %d-D tensor", m2->ndim);
@@ -446,6 +446,11 @@ tn_tensor *tn_addmm(const tn_tensor *self, const tn_tensor *m1, const tn_tensor 
   if (!se) return NULL;
   tn_dtype dt = m1->dtype;
   double b = tn_scalar_to_double(beta), al = tn_scalar_to_double(alpha);
+  if (tn__cuda_any(self, m1, m2)) { /* cuBLAS, self's values in the result first (beta) */
+    tn_tensor *r = tn__cuda_addmm(se, m1, m2, b, al);
+    tn_release(se);
+    return r;
+  }
   if ((dt == TN_DTYPE_FLOAT32 || dt == TN_DTYPE_FLOAT64) && fits_blas(M) && fits_blas(N) && fits_blas(K)) {
     tn_tensor *out = tn__new(2, shape, dt);
     if (!out) {

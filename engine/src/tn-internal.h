@@ -307,6 +307,11 @@ int tn__cuda_fill(tn_tensor *t, tn_scalar value);
 tn_tensor *tn__cuda_reduce(int kind, const tn_tensor *t, int32_t ndims, const int64_t *dims, bool keepdim,
                            tn_dtype out_dtype, double scale);
 tn_tensor *tn__cuda_matmul(const tn_tensor *a, const tn_tensor *b);
+/* 0 when n operands (NULL allowed) may meet on one device (op_device's rule), else PyTorch's
+ * error, set, and -1: the dispatcher's check, which comes before an op's own. */
+int tn__cuda_same_device(int n, const tn_tensor *const *ts);
+/* addmm's CUDA path, its checks done: se is self expanded to the result's shape. */
+tn_tensor *tn__cuda_addmm(const tn_tensor *se, const tn_tensor *m1, const tn_tensor *m2, double beta, double alpha);
 /* Creation with device=cuda: made on the CPU (so values and random streams are the CPU's), then
  * moved; host is released. */
 tn_tensor *tn__move_to_device(tn_tensor *host, tn_device device);

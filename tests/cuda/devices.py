@@ -20,7 +20,7 @@ def report(good, what):
 
 def same(a, b):
     if a.dtype.is_floating_point:
-        return torch.allclose(a, b, rtol=1e-4, atol=1e-5)
+        return torch.allclose(a, b, rtol=1e-4, atol=1e-5, equal_nan=True)
     return torch.equal(a, b)
 
 
@@ -39,6 +39,9 @@ def on(device):
 
 forward = {
     "clamp": lambda x, w, b, y, p: x.clamp(-0.5, 0.5),
+    "clamp, one bound": lambda x, w, b, y, p: torch.cat([x.clamp(min=0.1), x.clamp(max=-0.2)]),
+    "clamp with a NaN bound": lambda x, w, b, y, p: x.clamp(float("nan"), 1.0),
+    "clamp_ in place": lambda x, w, b, y, p: x.clone().clamp_(-0.3, 0.3),
     "where": lambda x, w, b, y, p: torch.where(x > 0, x, -x),
     "cat": lambda x, w, b, y, p: torch.cat([x, x * 2], 1),
     "stack": lambda x, w, b, y, p: torch.stack([x, x]),
