@@ -157,6 +157,35 @@ static inline uint8_t sign_u8(uint8_t a) { return a > 0; }
 static const double tanh_poly[10] = {1.0 / 2, 1.0 / 6, 1.0 / 24, 1.0 / 120, 1.0 / 720, 1.0 / 5040, 1.0 / 40320,
                                      1.0 / 362880, 1.0 / 3628800, 1.0 / 39916800};
 
+/* expm1(r) for |r| <= ln 2 / 2: r + r^2 (c0 + c1 r + ... + c9 r^9), the inner polynomial by
+ * Estrin's scheme (independent products: the vector loops overlap them); EXPM1_POLY4 below
+ * performs the same operations in the same order on four lanes. */
+static inline double expm1_poly(double r) {
+  const double *c = tanh_poly;
+  double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  double a01 = c[0] + c[1] * r, a23 = c[2] + c[3] * r, a45 = c[4] + c[5] * r, a67 = c[6] + c[7] * r,
+         a89 = c[8] + c[9] * r;
+  double q = (a01 + r2 * a23) + r4 * (a45 + r2 * a67) + r8 * a89;
+  return r + r2 * q;
+}
+
+/* e^y for y <= 0 (down to -100), to within about 1e-15 relative: y = k ln 2 + r, e^r = 1 + the
+ * expm1 polynomial, scaled by 2^k; the same operations as tanh_f32's. */
+static inline double expd_neg(double y) {
+  double kd = y * TANH_INV_LN2 + TANH_MAGIC;
+  uint64_t kbits, mbits, sbits;
+  memcpy(&kbits, &kd, sizeof kbits);
+  kd = kd - TANH_MAGIC;
+  double r = (y - kd * TANH_LN2_HI) - kd * TANH_LN2_LO;
+  double p = expm1_poly(r);
+  const double magic = TANH_MAGIC;
+  memcpy(&mbits, &magic, sizeof mbits);
+  sbits = (kbits - mbits + 1023) << 52;
+  double sc;
+  memcpy(&sc, &sbits, sizeof sc);
+  return sc * p + sc;
+}
+
 static inline float tanh_f32(float x) {
   if (x != x) return x;
   double ax = fabs((double)x), t = ax < TANH_CLAMP ? ax : TANH_CLAMP, y = t + t;
@@ -165,9 +194,7 @@ static inline float tanh_f32(float x) {
   memcpy(&kbits, &kd, sizeof kbits);
   kd = kd - TANH_MAGIC;
   double r = (y - kd * TANH_LN2_HI) - kd * TANH_LN2_LO;
-  double q = tanh_poly[9];
-  for (int i = 8; i >= 0; i--) q = tanh_poly[i] + r * q;
-  double p = r + (r * r) * q; /* expm1(r) */
+  double p = expm1_poly(r); /* expm1(r) */
   const double magic = TANH_MAGIC;
   uint64_t mbits;
   memcpy(&mbits, &magic, sizeof mbits);
@@ -236,12 +263,19 @@ static inline double sigmoid_d(double x) {
   double e = exp(x);
   return e / (1.0 + e);
 }
-/* float32 through double: a correctly rounded result but for rare double-rounding ties. Below
- * -88.72 PyTorch's float kernel, 1 / (1 + exp(-x)), overflows exp and gives exactly 0 (not a
- * denormal): the lecture's sigmoid(-100) -> 0 -> BCE's clamped log(0) = -100 relies on it. */
+/* float32 through double: a correctly rounded result but for rare double-rounding ties, e^-|x|
+ * from the polynomial tanh_f32 uses (expd_neg below), so that the AVX2 loop (sigmoid4_f32) gives
+ * the same bits. At and below -88.72284 (where float exp(-x) overflows) PyTorch's float kernel,
+ * 1 / (1 + exp(-x)), gives exactly 0, not a denormal: the lecture's sigmoid(-100) -> 0 -> BCE's
+ * clamped log(0) = -100 relies on it. */
+#define SIGMOID_ZERO_BELOW (-0x1.62e43p+6f) /* -88.72283935546875: float exp(88.72283935546875) = inf */
+static inline double expd_neg(double y);
 static inline float sigmoid_f(float x) {
-  if (x < -88.0f && isinf(expf(-x))) return 0.0f;
-  return (float)sigmoid_d((double)x);
+  if (x != x) return x;
+  if (x <= SIGMOID_ZERO_BELOW) return 0.0f;
+  double xd = x < 100.0f ? (double)x : 100.0; /* sigmoid(100) rounds to 1 already; +inf too */
+  double e = expd_neg(xd >= 0 ? -xd : xd);   /* e^-|x|, in (0, 1] */
+  return (float)(xd >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
 }
 
 /* ----- loops ----- */
@@ -811,6 +845,19 @@ UN_F3(cos, F_COS)
 UN_F3(tan, F_TAN)
 UN_F3(tanh, F_TANH)
 #if defined(TN_EW_AVX2)
+/* expm1_poly on four lanes: the same operations in the same order. */
+static inline __m256d expm1_poly4(__m256d r) {
+  const double *c = tanh_poly;
+#define TN_AB(i) _mm256_add_pd(_mm256_set1_pd(c[i]), _mm256_mul_pd(_mm256_set1_pd(c[i + 1]), r))
+  __m256d r2 = _mm256_mul_pd(r, r), r4 = _mm256_mul_pd(r2, r2), r8 = _mm256_mul_pd(r4, r4);
+  __m256d a01 = TN_AB(0), a23 = TN_AB(2), a45 = TN_AB(4), a67 = TN_AB(6), a89 = TN_AB(8);
+#undef TN_AB
+  __m256d q = _mm256_add_pd(_mm256_add_pd(_mm256_add_pd(a01, _mm256_mul_pd(r2, a23)),
+                                          _mm256_mul_pd(r4, _mm256_add_pd(a45, _mm256_mul_pd(r2, a67)))),
+                            _mm256_mul_pd(r8, a89));
+  return _mm256_add_pd(r, _mm256_mul_pd(r2, q));
+}
+
 /* tanh_f32 on four floats at once: the same double operations in the same order (see tanh_f32). */
 static inline __m128 tanh4_f32(__m128 xf) {
   const __m256d sign = _mm256_set1_pd(-0.0);
@@ -822,9 +869,7 @@ static inline __m128 tanh4_f32(__m128 xf) {
   kd = _mm256_sub_pd(kd, _mm256_set1_pd(TANH_MAGIC));
   __m256d r = _mm256_sub_pd(_mm256_sub_pd(y, _mm256_mul_pd(kd, _mm256_set1_pd(TANH_LN2_HI))),
                             _mm256_mul_pd(kd, _mm256_set1_pd(TANH_LN2_LO)));
-  __m256d q = _mm256_set1_pd(tanh_poly[9]);
-  for (int i = 8; i >= 0; i--) q = _mm256_add_pd(_mm256_set1_pd(tanh_poly[i]), _mm256_mul_pd(r, q));
-  __m256d p = _mm256_add_pd(r, _mm256_mul_pd(_mm256_mul_pd(r, r), q));
+  __m256d p = expm1_poly4(r);
   __m256i sbits = _mm256_slli_epi64(
       _mm256_add_epi64(_mm256_sub_epi64(kbits, _mm256_castpd_si256(_mm256_set1_pd(TANH_MAGIC))), _mm256_set1_epi64x(1023)),
       52);
@@ -844,16 +889,60 @@ static void un_tanh_f32v(void *ctx, int64_t n, char **data, const int64_t *s) {
   float *o = (float *)data[0];
   const float *x = (const float *)data[1];
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4);
-    _mm_storeu_ps(o + i, tanh4_f32(a));
-    _mm_storeu_ps(o + i + 4, tanh4_f32(b));
+  for (; i + 16 <= n; i += 16) { /* four independent chains in flight */
+    __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4), c = _mm_loadu_ps(x + i + 8), d = _mm_loadu_ps(x + i + 12);
+    a = tanh4_f32(a), b = tanh4_f32(b), c = tanh4_f32(c), d = tanh4_f32(d);
+    _mm_storeu_ps(o + i, a), _mm_storeu_ps(o + i + 4, b), _mm_storeu_ps(o + i + 8, c), _mm_storeu_ps(o + i + 12, d);
   }
+  for (; i + 4 <= n; i += 4) _mm_storeu_ps(o + i, tanh4_f32(_mm_loadu_ps(x + i)));
   for (; i < n; i++) o[i] = tanh_f32(x[i]);
 }
 #define un_tanh_f32 un_tanh_f32v
 #endif
 UN_F3(sigmoid, F_SIGMOID)
+#if defined(TN_EW_AVX2)
+/* sigmoid_f on four floats at once: the same double operations in the same order. */
+static inline __m128 sigmoid4_f32(__m128 xf) {
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  __m256d x = _mm256_min_pd(_mm256_cvtps_pd(xf), _mm256_set1_pd(100.0));
+  __m256d pos = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GE_OQ);
+  __m256d y = _mm256_blendv_pd(x, _mm256_xor_pd(x, sign), pos); /* -|x| as the scalar code forms it */
+  __m256d kd = _mm256_add_pd(_mm256_mul_pd(y, _mm256_set1_pd(TANH_INV_LN2)), _mm256_set1_pd(TANH_MAGIC));
+  __m256i kbits = _mm256_castpd_si256(kd);
+  kd = _mm256_sub_pd(kd, _mm256_set1_pd(TANH_MAGIC));
+  __m256d r = _mm256_sub_pd(_mm256_sub_pd(y, _mm256_mul_pd(kd, _mm256_set1_pd(TANH_LN2_HI))),
+                            _mm256_mul_pd(kd, _mm256_set1_pd(TANH_LN2_LO)));
+  __m256d p = expm1_poly4(r);
+  __m256i sbits = _mm256_slli_epi64(
+      _mm256_add_epi64(_mm256_sub_epi64(kbits, _mm256_castpd_si256(_mm256_set1_pd(TANH_MAGIC))), _mm256_set1_epi64x(1023)),
+      52);
+  __m256d sc = _mm256_castsi256_pd(sbits);
+  __m256d e = _mm256_add_pd(_mm256_mul_pd(sc, p), sc);
+  __m256d den = _mm256_add_pd(_mm256_set1_pd(1.0), e);
+  __m256d s = _mm256_div_pd(_mm256_blendv_pd(e, _mm256_set1_pd(1.0), pos), den);
+  __m128 res = _mm256_cvtpd_ps(s);
+  res = _mm_blendv_ps(res, _mm_setzero_ps(), _mm_cmple_ps(xf, _mm_set1_ps(SIGMOID_ZERO_BELOW)));
+  return _mm_blendv_ps(res, xf, _mm_cmpunord_ps(xf, xf)); /* NaN stays itself */
+}
+
+static void un_sigmoid_f32v(void *ctx, int64_t n, char **data, const int64_t *s) {
+  if (s[0] != 4 || s[1] != 4) {
+    un_sigmoid_f32(ctx, n, data, s);
+    return;
+  }
+  float *o = (float *)data[0];
+  const float *x = (const float *)data[1];
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) { /* four independent chains in flight */
+    __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4), c = _mm_loadu_ps(x + i + 8), d = _mm_loadu_ps(x + i + 12);
+    a = sigmoid4_f32(a), b = sigmoid4_f32(b), c = sigmoid4_f32(c), d = sigmoid4_f32(d);
+    _mm_storeu_ps(o + i, a), _mm_storeu_ps(o + i + 4, b), _mm_storeu_ps(o + i + 8, c), _mm_storeu_ps(o + i + 12, d);
+  }
+  for (; i + 4 <= n; i += 4) _mm_storeu_ps(o + i, sigmoid4_f32(_mm_loadu_ps(x + i)));
+  for (; i < n; i++) o[i] = sigmoid_f(x[i]);
+}
+#define un_sigmoid_f32 un_sigmoid_f32v
+#endif
 UN_F3(relu, F_RELU)
 UN_F4(sign, F_SIGN)
 UN_F3(floor, F_FLOOR)

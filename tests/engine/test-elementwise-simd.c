@@ -329,18 +329,31 @@ static void run_convert(void) {
   tn_release(f);
 }
 
-/* ----- float32 tanh: correctly rounded from double -----
- * The engine's float tanh computes in double; its result must be libm's double tanh rounded to
- * float (a reference computed another way), for 2 million inputs — random bit patterns and values
- * spread over [-10, 10], contiguous (the AVX2 loop) and strided (the scalar one) — plus the
- * specials; and the same bits in both builds. */
+/* ----- float32 tanh and sigmoid: correctly rounded from double -----
+ * The engine's float tanh and sigmoid compute in double with their own exp polynomial; their
+ * results must be libm's double tanh, and the sigmoid made from libm's double exp, rounded to float
+ * (references computed another way), for 2 million inputs — random bit patterns and values spread
+ * over [-10, 10] (tanh) or [-100, 100] (sigmoid), contiguous (the AVX2 loop) and strided (the
+ * scalar one) — plus the specials; and the same bits in both builds. Sigmoid is exactly 0 where
+ * float exp(-x) overflows (PyTorch's float kernel), as libm's expf says. */
+static double span_of_inputs = 10.0;
+
+static float ref_tanh(float x) { return (float)tanh((double)x); }
+static float ref_sigmoid(float x) {
+  if (x < -88.0f && isinf(expf(-x))) return 0.0f;
+  double d = x;
+  return (float)(d >= 0 ? 1.0 / (1.0 + exp(-d)) : exp(d) / (1.0 + exp(d)));
+}
+static tn_unary_op check_op = TN_UNARY_TANH;
+static float (*check_ref)(float) = ref_tanh;
+
 static float *tanh_inputs(int64_t n) {
   float *x = g_new(float, n);
   for (int64_t i = 0; i < n; i++) {
     uint32_t b = (uint32_t)rnd();
     float f;
     memcpy(&f, &b, 4);
-    x[i] = i % 2 ? (float)((double)(b % 200000001u) / 1e7 - 10.0) : f;
+    x[i] = i % 2 ? (float)((double)(b % 200000001u) / 2e8 * 2 * span_of_inputs - span_of_inputs) : f;
   }
   static const float specials[] = {0.0f, -0.0f, INFINITY, -INFINITY, 1e-30f, -1e-40f, 9.0f, -8.9f, 10.0f, 0.5f};
   memcpy(x, specials, sizeof specials);
@@ -357,20 +370,26 @@ static void check_tanh(void) {
   tn_tensor *xs = tn_from_blob(x, 2, strided, (int64_t[]){2, 1}, TN_DTYPE_FLOAT32, NULL, NULL);
   tn_tensor *xc = tn_from_blob(x, 1, shape, NULL, TN_DTYPE_FLOAT32, NULL, NULL);
   tn_tensor *col = tn_select(xs, 1, 1); /* stride 2: the scalar loop */
-  tn_tensor *yc = tn_unary(TN_UNARY_TANH, xc), *ys = tn_unary(TN_UNARY_TANH, col);
+  tn_tensor *yc = tn_unary(check_op, xc), *ys = tn_unary(check_op, col);
   g_assert_nonnull(yc);
   g_assert_nonnull(ys);
   const float *pc = tn_data_ptr(yc), *ps = tn_data_ptr(ys);
   int64_t wrong = 0;
   for (int64_t i = 0; i < N; i++) {
-    float want_c = (float)tanh((double)x[i]), want_s = (float)tanh((double)x[2 * i + 1]);
+    float want_c = check_ref(x[i]), want_s = check_ref(x[2 * i + 1]);
     if (memcmp(&pc[i], &want_c, 4) != 0 && !(isnan(pc[i]) && isnan(want_c))) wrong++;
     if (memcmp(&ps[i], &want_s, 4) != 0 && !(isnan(ps[i]) && isnan(want_s))) wrong++;
   }
   g_assert_cmpint(wrong, ==, 0);
-  g_assert_true(signbit(pc[1]) && pc[1] == 0.0f); /* tanh(-0) = -0 */
-  g_assert_cmpfloat(pc[2], ==, 1.0f);
-  g_assert_cmpfloat(pc[3], ==, -1.0f);
+  if (check_op == TN_UNARY_TANH) {
+    g_assert_true(signbit(pc[1]) && pc[1] == 0.0f); /* tanh(-0) = -0 */
+    g_assert_cmpfloat(pc[2], ==, 1.0f);
+    g_assert_cmpfloat(pc[3], ==, -1.0f);
+  } else {
+    g_assert_cmpfloat(pc[1], ==, 0.5f);
+    g_assert_cmpfloat(pc[2], ==, 1.0f);
+    g_assert_true(pc[3] == 0.0f && !signbit(pc[3])); /* sigmoid(-inf) = +0 */
+  }
   /* the same bits in both builds */
   if (!tanh_last) {
     tanh_last = g_new(uint32_t, N);
@@ -383,6 +402,15 @@ static void check_tanh(void) {
 }
 
 static void test_tanh(void) {
+  check_op = TN_UNARY_TANH, check_ref = ref_tanh, span_of_inputs = 10.0;
+  both_builds(check_tanh);
+  g_free(tanh_last);
+  tanh_last = NULL;
+  check_skip_note();
+}
+
+static void test_sigmoid(void) {
+  check_op = TN_UNARY_SIGMOID, check_ref = ref_sigmoid, span_of_inputs = 100.0;
   both_builds(check_tanh);
   g_free(tanh_last);
   tanh_last = NULL;
@@ -603,6 +631,7 @@ int main(int argc, char **argv) {
   g_test_add_func("/engine/elementwise-simd/binary", test_binary);
   g_test_add_func("/engine/elementwise-simd/unary", test_unary);
   g_test_add_func("/engine/elementwise-simd/tanh", test_tanh);
+  g_test_add_func("/engine/elementwise-simd/sigmoid", test_sigmoid);
   g_test_add_func("/engine/elementwise-simd/convert", test_convert);
   g_test_add_func("/engine/elementwise-simd/transpose", test_transpose);
   g_test_add_func("/engine/elementwise-simd/sums", test_sums);
