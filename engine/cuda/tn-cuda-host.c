@@ -201,29 +201,25 @@ static int h_fill(int dtype, void *out, const tn_cuda_geom *g, double value, int
 }
 
 /* Floats: float16, bfloat16 and float32 in float, float64 in double (NaN propagates through
- * maximum and minimum). */
+ * maximum and minimum); SUF picks the float functions. */
+#define FLOAT_OP(NAME, T, SUF)                                                      \
+  static T NAME(int op, T a, T b, T alpha) {                                        \
+    switch (op) {                                                                   \
+    case TN_BINARY_ADD: return a + alpha * b;                                       \
+    case TN_BINARY_SUB: return a - alpha * b;                                       \
+    case TN_BINARY_MUL: return a * b;                                               \
+    case TN_BINARY_DIV: return a / b;                                               \
+    case TN_BINARY_POW: return pow##SUF(a, b);                                      \
+    case TN_BINARY_MAXIMUM: return isnan(a) ? a : isnan(b) ? b : fmax##SUF(a, b);   \
+    default: return isnan(a) ? a : isnan(b) ? b : fmin##SUF(a, b);                  \
+    }                                                                               \
+  }
+FLOAT_OP(float_op_f, float, f)
+FLOAT_OP(float_op_d, double, )
+
 static double float_op(int op, int dt, double a, double b, double alpha) {
-  if (dt != TN_DTYPE_FLOAT64) {
-    float x = (float)a, y = (float)b, al = (float)alpha;
-    switch (op) {
-    case TN_BINARY_ADD: return x + al * y;
-    case TN_BINARY_SUB: return x - al * y;
-    case TN_BINARY_MUL: return x * y;
-    case TN_BINARY_DIV: return x / y;
-    case TN_BINARY_POW: return powf(x, y);
-    case TN_BINARY_MAXIMUM: return isnan(x) ? x : isnan(y) ? y : fmaxf(x, y);
-    default: return isnan(x) ? x : isnan(y) ? y : fminf(x, y);
-    }
-  }
-  switch (op) {
-  case TN_BINARY_ADD: return a + alpha * b;
-  case TN_BINARY_SUB: return a - alpha * b;
-  case TN_BINARY_MUL: return a * b;
-  case TN_BINARY_DIV: return a / b;
-  case TN_BINARY_POW: return pow(a, b);
-  case TN_BINARY_MAXIMUM: return isnan(a) ? a : isnan(b) ? b : fmax(a, b);
-  default: return isnan(a) ? a : isnan(b) ? b : fmin(a, b);
-  }
+  if (dt == TN_DTYPE_FLOAT64) return float_op_d(op, a, b, alpha);
+  return float_op_f(op, (float)a, (float)b, (float)alpha);
 }
 
 /* Integers in int64, wrapping (as two's complement hardware does). */

@@ -169,39 +169,34 @@ static inline double expm1_poly(double r) {
   return r + r2 * q;
 }
 
-/* e^y for y <= 0 (down to -100), to within about 1e-15 relative: y = k ln 2 + r, e^r = 1 + the
- * expm1 polynomial, scaled by 2^k; the same operations as tanh_f32's. */
-static inline double expd_neg(double y) {
+/* e^y = 2^k (1 + p) for |y| <= 100: y = k ln 2 + r, |r| <= ln 2 / 2, p = expm1(r) from the
+ * polynomial; *sc = 2^k. tanh_f32 and sigmoid_f build on it (expd_split4 is its four-lane twin). */
+static inline void expd_split(double y, double *sc, double *p) {
   double kd = y * TANH_INV_LN2 + TANH_MAGIC;
   uint64_t kbits, mbits, sbits;
   memcpy(&kbits, &kd, sizeof kbits);
   kd = kd - TANH_MAGIC;
   double r = (y - kd * TANH_LN2_HI) - kd * TANH_LN2_LO;
-  double p = expm1_poly(r);
+  *p = expm1_poly(r);
   const double magic = TANH_MAGIC;
   memcpy(&mbits, &magic, sizeof mbits);
   sbits = (kbits - mbits + 1023) << 52;
-  double sc;
-  memcpy(&sc, &sbits, sizeof sc);
+  memcpy(sc, &sbits, sizeof *sc);
+}
+
+/* e^y for y <= 0 (down to -100), to within about 1e-15 relative. */
+static inline double expd_neg(double y) {
+  double sc, p;
+  expd_split(y, &sc, &p);
   return sc * p + sc;
 }
 
 static inline float tanh_f32(float x) {
   if (x != x) return x;
   double ax = fabs((double)x), t = ax < TANH_CLAMP ? ax : TANH_CLAMP, y = t + t;
-  double kd = y * TANH_INV_LN2 + TANH_MAGIC;
-  uint64_t kbits, sbits;
-  memcpy(&kbits, &kd, sizeof kbits);
-  kd = kd - TANH_MAGIC;
-  double r = (y - kd * TANH_LN2_HI) - kd * TANH_LN2_LO;
-  double p = expm1_poly(r); /* expm1(r) */
-  const double magic = TANH_MAGIC;
-  uint64_t mbits;
-  memcpy(&mbits, &magic, sizeof mbits);
-  sbits = (kbits - mbits + 1023) << 52; /* 2^k */
-  double sc;
-  memcpy(&sc, &sbits, sizeof sc);
-  double e = sc * p + (sc - 1.0);
+  double sc, p;
+  expd_split(y, &sc, &p);
+  double e = sc * p + (sc - 1.0); /* expm1(2|x|) */
   double th = e / (e + 2.0);
   return (float)(x < 0 || (x == 0 && signbit(x)) ? -th : th);
 }
@@ -858,22 +853,25 @@ static inline __m256d expm1_poly4(__m256d r) {
   return _mm256_add_pd(r, _mm256_mul_pd(r2, q));
 }
 
-/* tanh_f32 on four floats at once: the same double operations in the same order (see tanh_f32). */
-static inline __m128 tanh4_f32(__m128 xf) {
-  const __m256d sign = _mm256_set1_pd(-0.0);
-  __m256d x = _mm256_cvtps_pd(xf);
-  __m256d t = _mm256_min_pd(_mm256_andnot_pd(sign, x), _mm256_set1_pd(TANH_CLAMP)); /* NaN: the clamp */
-  __m256d y = _mm256_add_pd(t, t);
+/* expd_split on four lanes: the same operations in the same order. */
+static inline void expd_split4(__m256d y, __m256d *sc, __m256d *p) {
   __m256d kd = _mm256_add_pd(_mm256_mul_pd(y, _mm256_set1_pd(TANH_INV_LN2)), _mm256_set1_pd(TANH_MAGIC));
   __m256i kbits = _mm256_castpd_si256(kd);
   kd = _mm256_sub_pd(kd, _mm256_set1_pd(TANH_MAGIC));
   __m256d r = _mm256_sub_pd(_mm256_sub_pd(y, _mm256_mul_pd(kd, _mm256_set1_pd(TANH_LN2_HI))),
                             _mm256_mul_pd(kd, _mm256_set1_pd(TANH_LN2_LO)));
-  __m256d p = expm1_poly4(r);
-  __m256i sbits = _mm256_slli_epi64(
-      _mm256_add_epi64(_mm256_sub_epi64(kbits, _mm256_castpd_si256(_mm256_set1_pd(TANH_MAGIC))), _mm256_set1_epi64x(1023)),
-      52);
-  __m256d sc = _mm256_castsi256_pd(sbits);
+  *p = expm1_poly4(r);
+  __m256i bias = _mm256_set1_epi64x(1023), magic = _mm256_castpd_si256(_mm256_set1_pd(TANH_MAGIC));
+  *sc = _mm256_castsi256_pd(_mm256_slli_epi64(_mm256_add_epi64(_mm256_sub_epi64(kbits, magic), bias), 52));
+}
+
+/* tanh_f32 on four floats at once: the same double operations in the same order (see tanh_f32). */
+static inline __m128 tanh4_f32(__m128 xf) {
+  const __m256d sign = _mm256_set1_pd(-0.0);
+  __m256d x = _mm256_cvtps_pd(xf);
+  __m256d t = _mm256_min_pd(_mm256_andnot_pd(sign, x), _mm256_set1_pd(TANH_CLAMP)); /* NaN: the clamp */
+  __m256d y = _mm256_add_pd(t, t), sc, p;
+  expd_split4(y, &sc, &p);
   __m256d e = _mm256_add_pd(_mm256_mul_pd(sc, p), _mm256_sub_pd(sc, _mm256_set1_pd(1.0)));
   __m256d th = _mm256_div_pd(e, _mm256_add_pd(e, _mm256_set1_pd(2.0)));
   th = _mm256_or_pd(th, _mm256_and_pd(x, sign)); /* th >= 0: x's sign bit makes it -th */
@@ -881,22 +879,28 @@ static inline __m128 tanh4_f32(__m128 xf) {
   return _mm_blendv_ps(res, xf, _mm_cmpunord_ps(xf, xf)); /* NaN stays itself */
 }
 
-static void un_tanh_f32v(void *ctx, int64_t n, char **data, const int64_t *s) {
-  if (s[0] != 4 || s[1] != 4) {
-    un_tanh_f32(ctx, n, data, s);
-    return;
+/* A float32 unary op over contiguous operands, FN4 on four floats at a time (four in flight), FN1
+ * on the rest; other layouts go to the generated loop BASE. */
+#define UN_F32_VEC(NAME, FN4, FN1, BASE)                                                          \
+  static void NAME(void *ctx, int64_t n, char **data, const int64_t *s) {                         \
+    if (s[0] != 4 || s[1] != 4) {                                                                 \
+      BASE(ctx, n, data, s);                                                                      \
+      return;                                                                                     \
+    }                                                                                             \
+    float *o = (float *)data[0];                                                                  \
+    const float *x = (const float *)data[1];                                                      \
+    int64_t i = 0;                                                                                \
+    for (; i + 16 <= n; i += 16) {                                                                \
+      __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4), c = _mm_loadu_ps(x + i + 8);   \
+      __m128 d = _mm_loadu_ps(x + i + 12);                                                        \
+      a = FN4(a), b = FN4(b), c = FN4(c), d = FN4(d);                                             \
+      _mm_storeu_ps(o + i, a), _mm_storeu_ps(o + i + 4, b), _mm_storeu_ps(o + i + 8, c);          \
+      _mm_storeu_ps(o + i + 12, d);                                                               \
+    }                                                                                             \
+    for (; i + 4 <= n; i += 4) _mm_storeu_ps(o + i, FN4(_mm_loadu_ps(x + i)));                    \
+    for (; i < n; i++) o[i] = FN1(x[i]);                                                          \
   }
-  float *o = (float *)data[0];
-  const float *x = (const float *)data[1];
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) { /* four independent chains in flight */
-    __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4), c = _mm_loadu_ps(x + i + 8), d = _mm_loadu_ps(x + i + 12);
-    a = tanh4_f32(a), b = tanh4_f32(b), c = tanh4_f32(c), d = tanh4_f32(d);
-    _mm_storeu_ps(o + i, a), _mm_storeu_ps(o + i + 4, b), _mm_storeu_ps(o + i + 8, c), _mm_storeu_ps(o + i + 12, d);
-  }
-  for (; i + 4 <= n; i += 4) _mm_storeu_ps(o + i, tanh4_f32(_mm_loadu_ps(x + i)));
-  for (; i < n; i++) o[i] = tanh_f32(x[i]);
-}
+UN_F32_VEC(un_tanh_f32v, tanh4_f32, tanh_f32, un_tanh_f32)
 #define un_tanh_f32 un_tanh_f32v
 #endif
 UN_F3(sigmoid, F_SIGMOID)
@@ -907,16 +911,8 @@ static inline __m128 sigmoid4_f32(__m128 xf) {
   __m256d x = _mm256_min_pd(_mm256_cvtps_pd(xf), _mm256_set1_pd(100.0));
   __m256d pos = _mm256_cmp_pd(x, _mm256_setzero_pd(), _CMP_GE_OQ);
   __m256d y = _mm256_blendv_pd(x, _mm256_xor_pd(x, sign), pos); /* -|x| as the scalar code forms it */
-  __m256d kd = _mm256_add_pd(_mm256_mul_pd(y, _mm256_set1_pd(TANH_INV_LN2)), _mm256_set1_pd(TANH_MAGIC));
-  __m256i kbits = _mm256_castpd_si256(kd);
-  kd = _mm256_sub_pd(kd, _mm256_set1_pd(TANH_MAGIC));
-  __m256d r = _mm256_sub_pd(_mm256_sub_pd(y, _mm256_mul_pd(kd, _mm256_set1_pd(TANH_LN2_HI))),
-                            _mm256_mul_pd(kd, _mm256_set1_pd(TANH_LN2_LO)));
-  __m256d p = expm1_poly4(r);
-  __m256i sbits = _mm256_slli_epi64(
-      _mm256_add_epi64(_mm256_sub_epi64(kbits, _mm256_castpd_si256(_mm256_set1_pd(TANH_MAGIC))), _mm256_set1_epi64x(1023)),
-      52);
-  __m256d sc = _mm256_castsi256_pd(sbits);
+  __m256d sc, p;
+  expd_split4(y, &sc, &p);
   __m256d e = _mm256_add_pd(_mm256_mul_pd(sc, p), sc);
   __m256d den = _mm256_add_pd(_mm256_set1_pd(1.0), e);
   __m256d s = _mm256_div_pd(_mm256_blendv_pd(e, _mm256_set1_pd(1.0), pos), den);
@@ -925,22 +921,7 @@ static inline __m128 sigmoid4_f32(__m128 xf) {
   return _mm_blendv_ps(res, xf, _mm_cmpunord_ps(xf, xf)); /* NaN stays itself */
 }
 
-static void un_sigmoid_f32v(void *ctx, int64_t n, char **data, const int64_t *s) {
-  if (s[0] != 4 || s[1] != 4) {
-    un_sigmoid_f32(ctx, n, data, s);
-    return;
-  }
-  float *o = (float *)data[0];
-  const float *x = (const float *)data[1];
-  int64_t i = 0;
-  for (; i + 16 <= n; i += 16) { /* four independent chains in flight */
-    __m128 a = _mm_loadu_ps(x + i), b = _mm_loadu_ps(x + i + 4), c = _mm_loadu_ps(x + i + 8), d = _mm_loadu_ps(x + i + 12);
-    a = sigmoid4_f32(a), b = sigmoid4_f32(b), c = sigmoid4_f32(c), d = sigmoid4_f32(d);
-    _mm_storeu_ps(o + i, a), _mm_storeu_ps(o + i + 4, b), _mm_storeu_ps(o + i + 8, c), _mm_storeu_ps(o + i + 12, d);
-  }
-  for (; i + 4 <= n; i += 4) _mm_storeu_ps(o + i, sigmoid4_f32(_mm_loadu_ps(x + i)));
-  for (; i < n; i++) o[i] = sigmoid_f(x[i]);
-}
+UN_F32_VEC(un_sigmoid_f32v, sigmoid4_f32, sigmoid_f, un_sigmoid_f32)
 #define un_sigmoid_f32 un_sigmoid_f32v
 #endif
 UN_F3(relu, F_RELU)
