@@ -393,11 +393,6 @@ static void for_each_run(const tn_tensor *t, run_fn fn, void *ctx) {
 }
 
 
-static int check_tensor(const tn_tensor *t) {
-  if (!t) return tn__errorf(TN_ERROR_RUNTIME, "expected a tensor, got NULL");
-  if (t->device.type != TN_DEVICE_CPU) return tn__errorf(TN_ERROR_RUNTIME, "Torch not compiled with CUDA enabled");
-  return 0;
-}
 
 /* ------------------------------------------------------------------------------------------ */
 /* uniform_                                                                                   */
@@ -484,8 +479,25 @@ static void uniform_fill(tn_tensor *t, double from, double to) {
   gen_unlock(c.g);
 }
 
+/* An in-place draw into a CUDA tensor: from the CUDA generator (see RANDOM_ON_DEVICE), written
+ * through a host view of its (managed) memory. */
+static tn_tensor *fill_on_device(tn_tensor *t, void (*fill)(tn_tensor *, double, double), double a, double b) {
+  const tn_tensor *ops[1] = {t};
+  tn_tensor *h;
+  tn_device dev;
+  if (tn__cuda_host_args(1, ops, &h, &dev) < 0) return NULL;
+  use_cuda_gen = true;
+  fill(h, a, b);
+  use_cuda_gen = false;
+  tn__cuda_host_done(1, &h, NULL, dev);
+  tn_bump_version(t);
+  return tn_retain(t);
+}
+
 tn_tensor *tn_uniform_(tn_tensor *t, double from, double to) {
-  if (check_tensor(t) < 0 || tn__ag_check_inplace(t) < 0 || uniform_checks(t, from, to) < 0) return NULL;
+  if (!t) return tn__error(TN_ERROR_RUNTIME, "expected a tensor, got NULL");
+  if (tn__ag_check_inplace(t) < 0 || uniform_checks(t, from, to) < 0) return NULL;
+  if (tn__is_cuda(t)) return fill_on_device(t, uniform_fill, from, to);
   uniform_fill(t, from, to);
   tn_bump_version(t);
   return tn_retain(t);
@@ -727,7 +739,9 @@ static void normal_fill(tn_tensor *t, double mean, double std) {
 }
 
 tn_tensor *tn_normal_(tn_tensor *t, double mean, double std) {
-  if (check_tensor(t) < 0 || tn__ag_check_inplace(t) < 0 || normal_checks(t, std) < 0) return NULL;
+  if (!t) return tn__error(TN_ERROR_RUNTIME, "expected a tensor, got NULL");
+  if (tn__ag_check_inplace(t) < 0 || normal_checks(t, std) < 0) return NULL;
+  if (tn__is_cuda(t)) return fill_on_device(t, normal_fill, mean, std);
   normal_fill(t, mean, std);
   tn_bump_version(t);
   return tn_retain(t);
@@ -929,7 +943,9 @@ tn_tensor *tn_randint(int64_t low, int64_t high, int32_t ndim, const int64_t *sh
 
 /* empty_like with memory_format=preserve: a non-overlapping and dense input's strides are kept. */
 static tn_tensor *empty_like_preserve(const tn_tensor *t, tn_options opts) {
-  if (check_tensor(t) < 0 || tn__check_cpu(opts) < 0) return NULL;
+  /* t is a template (its shape and layout), on any device: opts says where the result lives */
+  if (!t) return tn__error(TN_ERROR_RUNTIME, "expected a tensor, got NULL");
+  if (tn__check_cpu(opts) < 0) return NULL;
   return tn_empty_like(t, opts);
 }
 

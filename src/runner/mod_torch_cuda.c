@@ -114,8 +114,8 @@ tn_tensor *torch_apply_device_kw(VM *vm, Kw *kw, tn_tensor *t) {
     if (r == 0) rt_raise(vm, EX_TypeError, "device must be a torch.device or a string, not %s", rt_type(vm, dv)->name->s);
     return NULL;
   }
-  if (d.type == TN_DEVICE_CPU) return t;
-  tn_tensor *moved = tn_to_device(t, d);
+  if (d.type == TN_DEVICE_CPU && t->device.type == TN_DEVICE_CPU) return t;
+  tn_tensor *moved = tn_to_device(t, d); /* also an explicit CPU for a result made like a CUDA tensor */
   tn_release(t);
   if (!moved) rt_raise_tn(vm);
   return moved;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "tn.h"
+#include "tn-cuda.h"
 
 #define W(t) torch_wrap(vm, (t))
 
@@ -698,6 +699,20 @@ static Value m_equal(VM *vm, Value *args, int n, Kw *kw) {
 
 /* ----- creation ----- */
 
+/* A result made on the CPU for self.new_*() / *_like(self): to the device= keyword's device, else
+ * (new_*, whose default device is self's) to self's device. Consumes t. */
+static Value placed(VM *vm, Kw *kw, tn_tensor *t, const tn_tensor *self, bool self_device) {
+  if (!t) return W(t);
+  Value dv;
+  if (kw_find(kw, "device", &dv) && dv.tag != V_NONE) return (t = torch_apply_device_kw(vm, kw, t)) ? W(t) : VERR;
+  if (self_device && self->device.type != t->device.type) {
+    tn_tensor *moved = tn_to_device(t, self->device);
+    tn_release(t);
+    t = moved;
+  }
+  return W(t);
+}
+
 /* t.new_zeros/new_ones/new_empty(size, dtype=t.dtype), t.new_full(size, value), t.new_tensor(data) */
 static Value new_like(VM *vm, Value *args, int n, Kw *kw, int which) {
   SELF("new");
@@ -710,9 +725,17 @@ static Value new_like(VM *vm, Value *args, int n, Kw *kw, int which) {
     Value d = arg(args, n, kw, 1, "data");
     if (d.tag == V_NULL) return rt_raise(vm, EX_TypeError, "new_tensor() missing 1 required positional arguments: \"data\"");
     tn_tensor *src = torch_as_tensor(vm, d);
-    if (src) return W(tn_to_dtype(src, dt, true));
+    if (src) {
+      tn_tensor *c = src->device.type == TN_DEVICE_CPU ? tn_to_dtype(src, dt, true) : NULL;
+      if (!c && src->device.type != TN_DEVICE_CPU) { /* a copy, moved below as any other */
+        tn_tensor *host = tn_to_device(src, TN_DEVICE_CPU_VALUE);
+        c = host ? tn_to_dtype(host, dt, true) : NULL;
+        tn_release(host);
+      }
+      return placed(vm, kw, c, self, true);
+    }
     tn_tensor *t = torch_from_data(vm, d, dt);
-    return t ? W(t) : VERR;
+    return t ? placed(vm, kw, t, self, true) : VERR;
   }
   Value fill = VNULL;
   int last = n;
@@ -725,10 +748,10 @@ static Value new_like(VM *vm, Value *args, int n, Kw *kw, int which) {
   if (last <= 1 && kw_find(kw, "size", &sz)) { if (sizes_arg(vm, &sz, 1, 0, shp, &nd) < 0) return VERR; }
   else if (sizes_arg(vm, args, last, 1, shp, &nd) < 0) return VERR;
   switch (which) {
-  case 0: return W(tn_zeros(nd, shp, TN_OPTS(dt)));
-  case 1: return W(tn_ones(nd, shp, TN_OPTS(dt)));
-  case 2: return W(tn_zeros(nd, shp, TN_OPTS(dt))); /* empty: zeros, for deterministic output */
-  default: return W(tn_full(nd, shp, to_scalar(fill), TN_OPTS(dt)));
+  case 0: return placed(vm, kw, tn_zeros(nd, shp, TN_OPTS(dt)), self, true);
+  case 1: return placed(vm, kw, tn_ones(nd, shp, TN_OPTS(dt)), self, true);
+  case 2: return placed(vm, kw, tn_zeros(nd, shp, TN_OPTS(dt)), self, true); /* empty: zeros, deterministic */
+  default: return placed(vm, kw, tn_full(nd, shp, to_scalar(fill), TN_OPTS(dt)), self, true);
   }
 }
 static Value m_new_zeros(VM *vm, Value *a, int n, Kw *kw) { return new_like(vm, a, n, kw, 0); }
@@ -759,13 +782,13 @@ static Value t_full_like(VM *vm, Value *args, int n, Kw *kw) {
   Value v = arg(args, n, kw, 1, "fill_value");
   if (!is_number(v)) return rt_raise(vm, EX_TypeError, "full_like() received an invalid combination of arguments");
   if (opt_dtype(vm, kw, &dt) < 0) return VERR;
-  return W(tn_full_like(self, to_scalar(v), TN_OPTS(dt)));
+  return placed(vm, kw, tn_full_like(self, to_scalar(v), TN_OPTS(dt)), self, false);
 }
 static Value t_empty_like(VM *vm, Value *args, int n, Kw *kw) {
   SELF("empty_like");
   tn_dtype dt;
   if (opt_dtype(vm, kw, &dt) < 0) return VERR;
-  return W(tn_zeros_like(self, TN_OPTS(dt))); /* zeros: deterministic output */
+  return placed(vm, kw, tn_zeros_like(self, TN_OPTS(dt)), self, false); /* zeros: deterministic output */
 }
 
 /* ----- dtypes, seeds, print options ----- */

@@ -113,6 +113,28 @@ for device in ("cpu", "cuda"):
     report(all(q.device.type == device for q in model.parameters()), "the parameters stay on " + device)
 report(same(losses["cuda"].cpu(), losses["cpu"]), "20 Adam steps on the device end at the CPU's loss")
 
+# Where made-like tensors live: *_like(t) on t's device unless device= says otherwise; t.new_*()
+# on t's device; in-place draws stay where the tensor is.
+g = torch.ones(2, 3, device="cuda")
+c = torch.ones(2)
+placements = [
+    (torch.zeros_like(g), "cuda"), (torch.zeros_like(g, device="cpu"), "cpu"),
+    (torch.ones_like(g, device=torch.device("cpu")), "cpu"), (torch.rand_like(g), "cuda"),
+    (torch.randn_like(g, device="cpu"), "cpu"), (torch.full_like(g, 2.0, device="cpu"), "cpu"),
+    (torch.full_like(g, 2.0), "cuda"), (torch.empty_like(g, device="cpu"), "cpu"),
+    (torch.zeros_like(c, device="cuda"), "cuda"), (torch.zeros_like(c), "cpu"),
+    (g.new_zeros(3), "cuda"), (g.new_ones(2, device="cpu"), "cpu"), (g.new_tensor([1.0]), "cuda"),
+    (g.new_full((2,), 3.0), "cuda"), (g.new_empty(2), "cuda"), (c.new_zeros(2), "cpu"),
+]
+report(all(t.device.type == want for t, want in placements),
+       "*_like and new_* put their results where PyTorch does: " +
+       " ".join(t.device.type for t, _ in placements))
+u = torch.zeros(1000, device="cuda")
+u.uniform_(2.0, 3.0)
+v = torch.zeros(1000, device="cuda").normal_(5.0, 0.1)
+report(u.device.type == "cuda" and bool((u >= 2).all()) and bool((u < 3).all()) and abs(float(v.mean()) - 5.0) < 0.05,
+       "uniform_ and normal_ draw in place on the device")
+
 try:
     torch.ones(3, device="cuda") + torch.ones(3)
     report(False, "adding a CPU and a CUDA tensor raises")
