@@ -17,7 +17,10 @@ static tn_tensor *new_checked(int32_t ndim, const int64_t *shape, tn_options opt
 }
 
 tn_tensor *tn_empty(int32_t ndim, const int64_t *shape, tn_options opts) {
-  TN__CREATE_ON_DEVICE(opts, tn_empty(ndim, shape, opts));
+  if (opts.device.type == TN_DEVICE_CUDA) { /* made on the device: nothing to copy */
+    if (tn__cuda_check_device(opts.device) < 0 || tn__check_shape(ndim, shape) < 0) return NULL;
+    return tn__cuda_empty(ndim, shape, tn__dtype_or_default(opts.dtype), opts.device);
+  }
   return new_checked(ndim, shape, opts, tn__dtype_or_default(opts.dtype));
 }
 
@@ -48,14 +51,17 @@ tn_tensor *tn_empty_strided(int32_t ndim, const int64_t *shape, const int64_t *s
 }
 
 tn_tensor *tn_zeros(int32_t ndim, const int64_t *shape, tn_options opts) {
-  TN__CREATE_ON_DEVICE(opts, tn_zeros(ndim, shape, opts));
-  tn_tensor *t = tn_empty(ndim, shape, opts);
-  if (t) memset(t->storage->data, 0, t->storage->nbytes);
+  tn_tensor *t = tn_empty(ndim, shape, opts); /* on the device for a CUDA one, filled there */
+  if (t && tn__is_cuda(t) && tn__cuda_fill(t, tn_scalar_int(0)) < 0) {
+    tn_release(t);
+    return NULL;
+  }
+  if (t && !tn__is_cuda(t)) memset(t->storage->data, 0, t->storage->nbytes);
   return t;
 }
 
 tn_tensor *tn_full(int32_t ndim, const int64_t *shape, tn_scalar value, tn_options opts) {
-  TN__CREATE_ON_DEVICE(opts, tn_full(ndim, shape, value, opts));
+  /* a CUDA tensor is made and filled on its device (tn_empty, tn_fill_) */
   if (!tn__dtype_valid(opts.dtype)) opts.dtype = tn__scalar_dtype(value);
   tn_tensor *t = tn_empty(ndim, shape, opts);
   if (!t) return NULL;
@@ -66,7 +72,6 @@ tn_tensor *tn_full(int32_t ndim, const int64_t *shape, tn_scalar value, tn_optio
 }
 
 tn_tensor *tn_ones(int32_t ndim, const int64_t *shape, tn_options opts) {
-  TN__CREATE_ON_DEVICE(opts, tn_ones(ndim, shape, opts));
   opts.dtype = tn__dtype_or_default(opts.dtype);
   return tn_full(ndim, shape, tn_scalar_int(1), opts);
 }
