@@ -113,13 +113,21 @@ plot_ticks_compute (PlotScale scale, double lo, double hi, int target, PlotTicks
   int n = k1 - k0 + 1;
   if (n < 2) /* less than two decades inside: a linear axis reads better */
     return linear_ticks (lo, hi, target, out);
+  /* decade labels are short: a short axis spanning many decades still takes three (1, 10^-3,
+   * 10^-6 reads better than 1, 10^-5 alone) */
+  if (target < 3 && n >= 3)
+    target = 3;
   static const int dsteps[] = {1, 2, 3, 5, 10, 20, 50, 100};
   int s = 100;
-  for (size_t i = 0; i < sizeof dsteps / sizeof *dsteps; i++)
-    if ((n + dsteps[i] - 1) / dsteps[i] <= target) {
-      s = dsteps[i];
+  for (size_t i = 0; i < sizeof dsteps / sizeof *dsteps; i++) {
+    /* the labels a step gives: the multiples of it in [k0, k1] */
+    int d = dsteps[i];
+    int count = (int) (floor ((double) k1 / d) - ceil ((double) k0 / d)) + 1;
+    if (count <= target) {
+      s = d;
       break;
     }
+  }
   out->log_decades = true;
   out->step = s;
   int first = k0 % s == 0 ? k0 : k0 + ((s - ((k0 % s) + s) % s) % s);
