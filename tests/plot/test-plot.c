@@ -93,6 +93,15 @@ test_ticks_log (void)
   g_assert_cmpint (t.n_major, ==, 3); /* 0.1 1 10 */
   g_assert_cmpfloat (t.minor[0], ==, 0.05);
   g_assert_cmpfloat (t.minor[t.n_minor - 1], ==, 20);
+  /* ten decades (1e-8 .. 10) on a short axis: every third decade gives three labels, which fit
+   * where every fifth would give two (1e-5, 1) */
+  for (int target = 2; target <= 3; target++) {
+    g_assert_true (plot_ticks_compute (PLOT_SCALE_LOG, 3e-9, 10, target, &t));
+    double e3[] = {1e-6, 1e-3, 1};
+    g_assert_cmpint (t.n_major, ==, 3);
+    for (int i = 0; i < 3; i++)
+      g_assert_cmpfloat (t.major[i], ==, e3[i]);
+  }
   /* less than two decades: linear ticks */
   g_assert_true (plot_ticks_compute (PLOT_SCALE_LOG, 0.5, 3, 5, &t));
   g_assert_false (t.log_decades);
