@@ -466,74 +466,6 @@ static GtkWidget *mnemonic_label(const char *text, GtkWidget *target) {
   return l;
 }
 
-/* The plot and its column of numbers: side by side when there is room, the numbers below the plot
- * in a narrow window (GTK 4.8 has no breakpoints, so a custom layout decides by the width). */
-#define SIDE_BY_SIDE_MIN 640
-#define COLUMN_SPACING 12
-
-static void side_layout_measure(GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
-                                int *natural, int *minimum_baseline, int *natural_baseline) {
-  GtkWidget *plot = gtk_widget_get_first_child(widget);
-  GtkWidget *column = plot ? gtk_widget_get_next_sibling(plot) : NULL;
-  int pmin = 0, pnat = 0, cmin = 0, cnat = 0;
-  *minimum = *natural = 0;
-  *minimum_baseline = *natural_baseline = -1;
-  if (!plot || !column) return;
-  if (orientation == GTK_ORIENTATION_HORIZONTAL) {
-    gtk_widget_measure(plot, orientation, -1, &pmin, &pnat, NULL, NULL);
-    gtk_widget_measure(column, orientation, -1, &cmin, &cnat, NULL, NULL);
-    *minimum = MAX(pmin, cmin);
-    *natural = MAX(pnat + COLUMN_SPACING + cnat, SIDE_BY_SIDE_MIN);
-    return;
-  }
-  gtk_widget_measure(plot, orientation, -1, &pmin, &pnat, NULL, NULL);
-  if (for_size < 0 || for_size >= SIDE_BY_SIDE_MIN) {
-    gtk_widget_measure(column, orientation, -1, &cmin, &cnat, NULL, NULL);
-    *minimum = MAX(pmin, cmin);
-    *natural = MAX(pnat, cnat);
-  } else {
-    gtk_widget_measure(column, orientation, for_size, &cmin, &cnat, NULL, NULL);
-    *minimum = pmin + COLUMN_SPACING + cmin;
-    *natural = pnat + COLUMN_SPACING + cnat;
-  }
-}
-
-static void side_layout_allocate(GtkWidget *widget, int width, int height, int baseline) {
-  (void)baseline;
-  GtkWidget *plot = gtk_widget_get_first_child(widget);
-  GtkWidget *column = plot ? gtk_widget_get_next_sibling(plot) : NULL;
-  if (!plot || !column) return;
-  int cmin, cnat;
-  if (width >= SIDE_BY_SIDE_MIN) {
-    gtk_widget_measure(column, GTK_ORIENTATION_HORIZONTAL, -1, &cmin, &cnat, NULL, NULL);
-    int cw = CLAMP(cnat, cmin, width / 3);
-    int pw = width - cw - COLUMN_SPACING;
-    gtk_widget_size_allocate(plot, &(GtkAllocation){0, 0, pw, height}, -1);
-    gtk_widget_size_allocate(column, &(GtkAllocation){pw + COLUMN_SPACING, 0, cw, height}, -1);
-  } else {
-    gtk_widget_measure(column, GTK_ORIENTATION_VERTICAL, width, &cmin, &cnat, NULL, NULL);
-    int ch = MIN(cnat, MAX(height - COLUMN_SPACING - 180, cmin));
-    int ph = MAX(height - ch - COLUMN_SPACING, 1);
-    gtk_widget_size_allocate(plot, &(GtkAllocation){0, 0, width, ph}, -1);
-    gtk_widget_size_allocate(column, &(GtkAllocation){0, ph + COLUMN_SPACING, width, ch}, -1);
-  }
-}
-
-static GtkSizeRequestMode side_layout_request_mode(GtkWidget *widget) {
-  (void)widget;
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-/* A container for (plot, column) with the layout above. */
-static GtkWidget *side_layout_new(GtkWidget *plot, GtkWidget *column) {
-  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
-  gtk_widget_set_layout_manager(box, gtk_custom_layout_new(side_layout_request_mode, side_layout_measure,
-                                                           side_layout_allocate));
-  gtk_box_append(GTK_BOX(box), plot);
-  gtk_box_append(GTK_BOX(box), column);
-  return box;
-}
-
 static void high_dimensions_create_panel(ObLessonView *view) {
   HighDim *m = g_rc_box_new0(HighDim);
   m->view = view;
@@ -569,7 +501,7 @@ static void high_dimensions_create_panel(ObLessonView *view) {
   m->diff_label = value_row(g, 1, _("max |∇L(w) − w|"));
   m->norm_label = value_row(g, 2, _("Components plotted"));
   m->status_label = value_row(g, 3, _("Timing"));
-  gtk_box_append(GTK_BOX(visual), side_layout_new(time_plot, values));
+  gtk_box_append(GTK_BOX(visual), ob_lesson_side_by_side_new(time_plot, values));
   ob_lesson_view_set_visual(view, visual, _("w beside the gradient of ½‖w‖², and the cost of computing it"));
 
   /* Controls */

@@ -52,6 +52,11 @@ int ob_lesson_view_get_report_doubles(ObLessonView *self, const char *key, doubl
  * value runs the panel's own change handlers. */
 void ob_lesson_view_bind_state(ObLessonView *self, const char *key, gpointer object, const char *property);
 
+/* A plot and its column (of numbers or controls): side by side when the panel is at least 640 px
+ * wide (the column at its natural width, at most a third), the column below the plot in a narrow
+ * window (GTK 4.8 has no breakpoints, so a custom layout decides by the width). */
+GtkWidget *ob_lesson_side_by_side_new(GtkWidget *plot, GtkWidget *column);
+
 /* Loads a lesson resource, lessons/ID/NAME, as a string (NULL when absent). */
 char *ob_lesson_load_text(const char *id, const char *name);
 
