@@ -380,31 +380,6 @@ static GtkWidget *scale_row(GtkWidget *group, const char *title, GtkAdjustment *
   return scale;
 }
 
-/* The settings and the readouts side by side, one above the other in a narrow window (libadwaita
- * 1.2 has no breakpoints: the box checks its width each frame, which costs nothing when unchanged). */
-static gboolean adapt_controls(GtkWidget *box, GdkFrameClock *clock, gpointer data) {
-  (void)clock;
-  (void)data;
-  int width = gtk_widget_get_width(box);
-  GtkOrientation want = width >= 720 ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
-  if (width > 0 && gtk_orientable_get_orientation(GTK_ORIENTABLE(box)) != want)
-    gtk_orientable_set_orientation(GTK_ORIENTABLE(box), want);
-  return G_SOURCE_CONTINUE;
-}
-
-static GtkWidget *controls_box(void) {
-  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 18);
-  gtk_box_set_homogeneous(GTK_BOX(box), TRUE);
-  gtk_widget_set_hexpand(box, TRUE);
-  gtk_widget_add_tick_callback(box, adapt_controls, NULL, NULL);
-  return box;
-}
-
-static void controls_add(GtkWidget *box, GtkWidget *child) {
-  gtk_widget_set_valign(child, GTK_ALIGN_START);
-  gtk_box_append(GTK_BOX(box), child);
-}
-
 static void level_sets_create_panel(ObLessonView *view) {
   LevelSets *self = g_new0(LevelSets, 1);
   self->view = view;
@@ -422,7 +397,7 @@ static void level_sets_create_panel(ObLessonView *view) {
   g_signal_connect(plot, "point-moved", G_CALLBACK(on_point_moved), self);
   ob_lesson_view_set_visual(view, plot, _("Contour plot of the loss with its gradient"));
 
-  GtkWidget *controls = controls_box();
+  GtkWidget *controls = ob_lesson_controls_row_new();
   GtkWidget *setup = adw_preferences_group_new();
   adw_preferences_group_set_title(ADW_PREFERENCES_GROUP(setup), _("Loss and point"));
   adw_preferences_group_set_description(ADW_PREFERENCES_GROUP(setup),
@@ -468,8 +443,8 @@ static void level_sets_create_panel(ObLessonView *view) {
   gtk_box_append(GTK_BOX(rbox), results);
   gtk_box_append(GTK_BOX(rbox), status);
 
-  controls_add(controls, setup);
-  controls_add(controls, rbox);
+  ob_lesson_controls_row_add(controls, setup);
+  ob_lesson_controls_row_add(controls, rbox);
   ob_lesson_view_set_controls(view, controls);
 
   char *code = ob_lesson_load_text("level-sets", "example.py");

@@ -669,31 +669,6 @@ static GtkWidget *spin_row(GtkWidget *group, const char *title, GtkAdjustment *a
   return add_row(group, title, spin, spin);
 }
 
-/* The settings and the readouts side by side, one above the other in a narrow window (libadwaita
- * 1.2 has no breakpoints: the box checks its width each frame, which costs nothing when unchanged). */
-static gboolean adapt_controls(GtkWidget *box, GdkFrameClock *clock, gpointer data) {
-  (void)clock;
-  (void)data;
-  int width = gtk_widget_get_width(box);
-  GtkOrientation want = width >= 720 ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
-  if (width > 0 && gtk_orientable_get_orientation(GTK_ORIENTABLE(box)) != want)
-    gtk_orientable_set_orientation(GTK_ORIENTABLE(box), want);
-  return G_SOURCE_CONTINUE;
-}
-
-static GtkWidget *controls_box(void) {
-  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 18);
-  gtk_box_set_homogeneous(GTK_BOX(box), TRUE);
-  gtk_widget_set_hexpand(box, TRUE);
-  gtk_widget_add_tick_callback(box, adapt_controls, NULL, NULL);
-  return box;
-}
-
-static void controls_add(GtkWidget *box, GtkWidget *child) {
-  gtk_widget_set_valign(child, GTK_ALIGN_START);
-  gtk_box_append(GTK_BOX(box), child);
-}
-
 static void steepest_descent_create_panel(ObLessonView *view) {
   Steepest *self = g_new0(Steepest, 1);
   self->view = view;
@@ -726,7 +701,7 @@ static void steepest_descent_create_panel(ObLessonView *view) {
   ob_lesson_view_set_visual(view, visual, _("Unit circle of directions, the directional derivative, and the "
                                             "first-order model along Δ"));
 
-  GtkWidget *controls = controls_box();
+  GtkWidget *controls = ob_lesson_controls_row_new();
   GtkWidget *setup = adw_preferences_group_new();
   adw_preferences_group_set_title(ADW_PREFERENCES_GROUP(setup), _("Gradient and direction"));
   adw_preferences_group_set_description(ADW_PREFERENCES_GROUP(setup),
@@ -777,8 +752,8 @@ static void steepest_descent_create_panel(ObLessonView *view) {
   GtkWidget *srow = value_row(results, _("Log–log slope of the model error"), &self->slope_label);
   adw_action_row_set_subtitle(ADW_ACTION_ROW(srow), _("fitted for <i>t</i> from <i>t</i><sub>max</sub>/100 to <i>t</i><sub>max</sub>/10; 2 means error ∝ <i>t</i>²"));
 
-  controls_add(controls, setup);
-  controls_add(controls, results);
+  ob_lesson_controls_row_add(controls, setup);
+  ob_lesson_controls_row_add(controls, results);
   ob_lesson_view_set_controls(view, controls);
 
   char *code = ob_lesson_load_text("steepest-descent", "example.py");

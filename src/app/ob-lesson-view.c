@@ -351,3 +351,30 @@ GtkWidget *ob_lesson_side_by_side_new(GtkWidget *plot, GtkWidget *column) {
   gtk_box_append(GTK_BOX(box), column);
   return box;
 }
+
+/* ----- a row of control groups (ob_lesson_controls_row_new) -----
+ * libadwaita 1.2 has no breakpoints: the box checks its width each frame, which costs nothing when
+ * unchanged. */
+
+static gboolean adapt_controls(GtkWidget *box, GdkFrameClock *clock, gpointer data) {
+  (void)clock;
+  (void)data;
+  int width = gtk_widget_get_width(box);
+  GtkOrientation want = width >= 720 ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL;
+  if (width > 0 && gtk_orientable_get_orientation(GTK_ORIENTABLE(box)) != want)
+    gtk_orientable_set_orientation(GTK_ORIENTABLE(box), want);
+  return G_SOURCE_CONTINUE;
+}
+
+GtkWidget *ob_lesson_controls_row_new(void) {
+  GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 18);
+  gtk_box_set_homogeneous(GTK_BOX(box), TRUE);
+  gtk_widget_set_hexpand(box, TRUE);
+  gtk_widget_add_tick_callback(box, adapt_controls, NULL, NULL);
+  return box;
+}
+
+void ob_lesson_controls_row_add(GtkWidget *box, GtkWidget *child) {
+  gtk_widget_set_valign(child, GTK_ALIGN_START);
+  gtk_box_append(GTK_BOX(box), child);
+}

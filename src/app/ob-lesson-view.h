@@ -57,6 +57,11 @@ void ob_lesson_view_bind_state(ObLessonView *self, const char *key, gpointer obj
  * window (GTK 4.8 has no breakpoints, so a custom layout decides by the width). */
 GtkWidget *ob_lesson_side_by_side_new(GtkWidget *plot, GtkWidget *column);
 
+/* A row of control groups (settings, readouts): side by side, equal widths, from 720 px; one above
+ * the other in a narrower window. Add children with ob_lesson_controls_row_add (top-aligned). */
+GtkWidget *ob_lesson_controls_row_new(void);
+void ob_lesson_controls_row_add(GtkWidget *row, GtkWidget *child);
+
 /* Loads a lesson resource, lessons/ID/NAME, as a string (NULL when absent). */
 char *ob_lesson_load_text(const char *id, const char *name);
 
