@@ -708,8 +708,7 @@ static void convexity_create_panel(ObLessonView *view) {
   ob_lesson_view_set_visual(view, plot, _("Contours of the loss and the loss along a segment"));
 
   /* Controls (left) and what they give (right). */
-  GtkWidget *controls = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 18);
-  gtk_widget_set_hexpand(controls, TRUE);
+  GtkWidget *controls = ob_lesson_controls_row_new(); /* one above the other in a narrow window */
   GtkWidget *setup = adw_preferences_group_new();
   adw_preferences_group_set_title(ADW_PREFERENCES_GROUP(setup), _("Loss and points"));
   adw_preferences_group_set_description(ADW_PREFERENCES_GROUP(setup),
@@ -788,8 +787,8 @@ static void convexity_create_panel(ObLessonView *view) {
   GtkWidget *mrow = value_row(results, _("Largest violation on the segment"), &self->max_label);
   adw_action_row_set_subtitle(ADW_ACTION_ROW(mrow), _("max of L(w_θ) − chord over θ; 0 when it never fails"));
 
-  gtk_box_append(GTK_BOX(controls), setup);
-  gtk_box_append(GTK_BOX(controls), results);
+  ob_lesson_controls_row_add(controls, setup);
+  ob_lesson_controls_row_add(controls, results);
   ob_lesson_view_set_controls(view, controls);
 
   char *code = ob_lesson_load_text("convexity", "example.py");

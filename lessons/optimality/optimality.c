@@ -779,8 +779,7 @@ static void optimality_create_panel(ObLessonView *view) {
   g_signal_connect(plot, "point-moved", G_CALLBACK(on_point_moved), self);
   ob_lesson_view_set_visual(view, plot, _("Contours of the loss with its stationary points"));
 
-  GtkWidget *controls = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 18);
-  gtk_box_set_homogeneous(GTK_BOX(controls), TRUE);
+  GtkWidget *controls = ob_lesson_controls_row_new(); /* one above the other in a narrow window */
   GtkWidget *setup = adw_preferences_group_new();
   adw_preferences_group_set_title(ADW_PREFERENCES_GROUP(setup), _("Loss and point"));
   adw_preferences_group_set_description(ADW_PREFERENCES_GROUP(setup),
@@ -845,8 +844,8 @@ static void optimality_create_panel(ObLessonView *view) {
   gtk_box_append(GTK_BOX(vbox), vl);
   add_row(results, _("Verdict"), vbox, NULL);
 
-  gtk_box_append(GTK_BOX(controls), setup);
-  gtk_box_append(GTK_BOX(controls), results);
+  ob_lesson_controls_row_add(controls, setup);
+  ob_lesson_controls_row_add(controls, results);
   ob_lesson_view_set_controls(view, controls);
 
   char *code = ob_lesson_load_text("optimality", "example.py");
