@@ -187,6 +187,48 @@ static void test_block(gconstpointer data) {
   g_free(problem);
 }
 
+/* A block that picks CUDA when there is one, run where there is "one": the CPU stand-in for the
+ * CUDA module (TN_CUDA_HOST_MODULE). It must print the output the lecture shows for it, written on a
+ * machine with a GPU (the comment lines after "# Example output:" in the block). */
+static char *example_output(const char *src) {
+  const char *at = strstr(src, "# Example output:");
+  if (!at) return NULL;
+  GString *s = g_string_new(NULL);
+  char **lines = g_strsplit(strchr(at, '\n') ? strchr(at, '\n') + 1 : "", "\n", -1);
+  for (int i = 0; lines[i]; i++) {
+    if (g_str_has_prefix(lines[i], "# ")) g_string_append_printf(s, "%s\n", lines[i] + 2);
+    else if (lines[i][0]) break;
+  }
+  g_strfreev(lines);
+  return g_string_free(s, FALSE);
+}
+
+static void test_block_on_gpu(gconstpointer data) {
+  int idx = GPOINTER_TO_INT(data);
+  const char *module = g_getenv("TN_CUDA_HOST_MODULE");
+  if (!module) {
+    g_test_skip("TN_CUDA_HOST_MODULE (the CPU stand-in for the CUDA module) is not set");
+    return;
+  }
+  const char *src = blocks->pdata[idx - 1];
+  char *want = example_output(src), *tmp = NULL;
+  int fd = g_file_open_tmp("lecture-gpu-XXXXXX.py", &tmp, NULL);
+  g_assert_cmpint(fd, >=, 0);
+  close(fd);
+  g_file_set_contents(tmp, src, -1, NULL);
+  char *cmd = g_strdup_printf("TN_CUDA_MODULE='%s' '%s' run --timeout 300 - < '%s'", module, optbench_path, tmp);
+  const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+  char *out = NULL, *err = NULL;
+  int status = 0;
+  GError *error = NULL;
+  g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error(error);
+  g_unlink(tmp);
+  if (strcmp(out, want) != 0)
+    g_test_fail_printf("block %02d on a CUDA device: got\n%s\nthe lecture shows\n%s\nstderr:\n%s", idx, out, want, err);
+  g_free(tmp), g_free(cmd), g_free(out), g_free(err), g_free(want);
+}
+
 static void test_skip(void) { g_test_skip("the lecture (SOURCE_ROOT/../shared/lecture/) is not beside this checkout"); }
 
 int main(int argc, char **argv) {
@@ -214,6 +256,12 @@ int main(int argc, char **argv) {
       char *path = g_strdup_printf("/lecture/section4/block-%02u", i);
       g_test_add_data_func(path, GINT_TO_POINTER(i), test_block);
       g_free(path);
+      const char *src = blocks->pdata[i - 1];
+      if (strstr(src, "torch.cuda.is_available()") && strstr(src, "# Example output:")) {
+        path = g_strdup_printf("/lecture/section4/block-%02u/on-a-gpu", i);
+        g_test_add_data_func(path, GINT_TO_POINTER(i), test_block_on_gpu);
+        g_free(path);
+      }
     }
   }
   int r = g_test_run();
