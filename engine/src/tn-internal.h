@@ -391,12 +391,5 @@ static inline bool tn__cuda_in_list(int32_t n, tn_tensor *const *in) {
                              const tn_tensor *x TN__UNUSED = host__[0]; const tn_tensor *y TN__UNUSED = host__[1], \
                              CALL);                                                                            \
   } while (0)
-#define TN__CUDA_VIA_HOST3(x, y, z, CALL)                                                                      \
-  do {                                                                                                         \
-    if (tn__cuda_any(x, y, z))                                                                                 \
-      TN__CUDA_VIA_HOST_BODY(3, TN__BRACED(x, y, z),                                                           \
-                             const tn_tensor *x TN__UNUSED = host__[0]; const tn_tensor *y TN__UNUSED = host__[1]; \
-                             const tn_tensor *z TN__UNUSED = host__[2], CALL);                                 \
-  } while (0)
 
 #endif /* TN_INTERNAL_H */
