@@ -414,27 +414,41 @@ tn_tensor *tn__cuda_via_host_list(int32_t n, tn_tensor *const *in,
   return r;
 }
 
+/* pick over t's coordinate along dim d: an arange of t.shape[d] along d, broadcast (stride 0) over
+ * the other dims, so that no tensor of t's size is made; the result has the picked elements' shape. */
+static tn_tensor *pick_coordinate(const tn_tensor *t, int32_t d, tn_tensor *(*pick)(const tn_tensor *, void *),
+                                  void *ctx) {
+  int64_t shape[TN_MAX_DIMS];
+  for (int32_t k = 0; k < t->ndim; k++) shape[k] = k == d ? t->shape[d] : 1;
+  tn_tensor *ar = tn_arange(tn_scalar_int(0), tn_scalar_int(t->shape[d]), tn_scalar_int(1), TN_OPTS(TN_DTYPE_INT64));
+  tn_tensor *col = ar ? tn_reshape(ar, t->ndim, shape) : NULL;
+  tn_tensor *full = col ? tn_expand(col, t->ndim, t->shape) : NULL;
+  tn_tensor *q = full ? pick(full, ctx) : NULL;
+  tn_release(ar), tn_release(col), tn_release(full);
+  return q;
+}
+
 tn_tensor *tn__cuda_take(const tn_tensor *t, tn_tensor *(*pick)(const tn_tensor *positions, void *ctx), void *ctx) {
   tn_device dev;
   if (op_device(1, &t, &dev) < 0) return NULL;
-  tn_tensor *P = tn__new(t->ndim, t->shape, TN_DTYPE_INT64);
-  if (!P) return NULL;
-  int64_t *p = (int64_t *)tn__data(P), idx[TN_MAX_DIMS] = {0}, pos = t->offset;
-  for (int64_t i = 0; i < t->numel; i++) { /* row-major walk over t's dims, its offsets alongside */
-    p[i] = pos;
-    for (int32_t d = t->ndim - 1; d >= 0; d--) {
-      if (++idx[d] < t->shape[d]) {
-        pos += t->strides[d];
-        break;
-      }
-      pos -= (idx[d] - 1) * t->strides[d];
-      idx[d] = 0;
-    }
+  /* the result's positions in t's storage: offset + sum over dims of (picked coordinate) * stride,
+   * worked out on the CPU at the result's size */
+  tn_tensor *pos = tn_full(0, NULL, tn_scalar_int(t->offset), TN_OPTS(TN_DTYPE_INT64));
+  if (pos && t->ndim == 0) { /* a 0-dim t: pick its one position */
+    tn_tensor *q = pick(pos, ctx);
+    tn_release(pos);
+    pos = q;
   }
-  tn_tensor *q = pick(P, ctx);
-  tn_release(P);
-  tn_tensor *qc = q ? tn_contiguous(q) : NULL;
-  tn_release(q);
+  for (int32_t d = 0; pos && d < t->ndim; d++) {
+    tn_tensor *q = pick_coordinate(t, d, pick, ctx);
+    tn_tensor *stride = q ? tn_wrap_scalar(tn_scalar_int(t->strides[d])) : NULL;
+    tn_tensor *term = stride ? tn_mul(q, stride) : NULL;
+    tn_tensor *sum = term ? tn_add(pos, term) : NULL;
+    tn_release(q), tn_release(stride), tn_release(term), tn_release(pos);
+    pos = sum;
+  }
+  tn_tensor *qc = pos ? tn_contiguous(pos) : NULL;
+  tn_release(pos);
   if (!qc) return NULL;
   tn_tensor *qd = qc->dtype == TN_DTYPE_INT64 ? tn_to_device(qc, dev) : NULL;
   tn_tensor *out = qd ? tn__cuda_empty(qc->ndim, qc->shape, t->dtype, dev) : NULL;

@@ -348,9 +348,10 @@ int tn__cuda_host_results(int rc, tn_device dev, int n, tn_tensor **results);
  * PyTorch's same-device rule). Returns the previous setting. */
 bool tn__cuda_lenient(bool on);
 /* An indexing op on a CUDA tensor t (index_select, gather, masked_select, advanced indexing):
- * pick, a CPU op, runs on an int64 tensor of t's shape holding its elements' positions in
- * t's storage, and gives the positions of the result's elements; the device then gathers them
- * (the module's take). Index tensors that pick reads must be CPU tensors (host views). */
+ * pick, a CPU op, runs on int64 tensors of t's shape holding its elements' coordinates (one a dim,
+ * broadcast views: nothing of t's size is made), which give the positions of the result's
+ * elements in t's storage; the device then gathers them (the module's take). Index tensors that
+ * pick reads must be CPU tensors (host views). */
 tn_tensor *tn__cuda_take(const tn_tensor *t, tn_tensor *(*pick)(const tn_tensor *positions, void *ctx), void *ctx);
 /* The same for a list of n operands (cat, stack, einsum): op runs on their host views. */
 tn_tensor *tn__cuda_via_host_list(int32_t n, tn_tensor *const *in,
