@@ -235,27 +235,20 @@ static int64_t int_op(int op, int64_t a, int64_t b, int64_t alpha) {
   }
 }
 
-static bool compare(int op, double a, double b) {
-  switch (op) {
-  case TN_BINARY_EQ: return a == b;
-  case TN_BINARY_NE: return a != b;
-  case TN_BINARY_LT: return a < b;
-  case TN_BINARY_LE: return a <= b;
-  case TN_BINARY_GT: return a > b;
-  default: return a >= b;
+/* The six comparisons, on doubles (floats) or int64 (integers, exact beyond 2^53). */
+#define COMPARE_OP(NAME, T)                  \
+  static bool NAME(int op, T a, T b) {       \
+    switch (op) {                            \
+    case TN_BINARY_EQ: return a == b;        \
+    case TN_BINARY_NE: return a != b;        \
+    case TN_BINARY_LT: return a < b;         \
+    case TN_BINARY_LE: return a <= b;        \
+    case TN_BINARY_GT: return a > b;         \
+    default: return a >= b;                  \
+    }                                        \
   }
-}
-
-static bool compare_i(int op, int64_t a, int64_t b) {
-  switch (op) {
-  case TN_BINARY_EQ: return a == b;
-  case TN_BINARY_NE: return a != b;
-  case TN_BINARY_LT: return a < b;
-  case TN_BINARY_LE: return a <= b;
-  case TN_BINARY_GT: return a > b;
-  default: return a >= b;
-  }
-}
+COMPARE_OP(compare, double)
+COMPARE_OP(compare_i, int64_t)
 
 static int h_binary(int op, int dtype_out, void *out, int dtype, const void *a, const void *b, double alpha,
                     const tn_cuda_geom *g) {
